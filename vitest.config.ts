@@ -16,6 +16,7 @@ export default defineConfig({
           include: ['test/**/*.test.ts'],
           exclude: ['test/**/*.integration.test.ts', 'node_modules/**'],
           testTimeout: 10_000,
+          sequence: { groupOrder: 0 },
         },
       },
       {
@@ -28,6 +29,7 @@ export default defineConfig({
           hookTimeout: 120_000,
           // Two cores: two files at a time keep the broker and the tests from starving each other.
           maxWorkers: 2,
+          sequence: { groupOrder: 1 },
         },
       },
     ],
