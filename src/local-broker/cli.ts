@@ -1,11 +1,13 @@
 #!/usr/bin/env node
 /**
- * The local Kafka broker tool: `npm run kafka:start | kafka:stop | kafka:status | kafka:logs [-- -f]`.
+ * The local Kafka broker tool: `npm run kafka:fetch | kafka:start | kafka:stop | kafka:status | kafka:logs [-- -f]`.
  * Environment: KAFKA_PORT (default 9092), MILLRACE_KAFKA_HEAP (default 512m), MILLRACE_KAFKA_VERSION (pin a
  * 4.x release), MILLRACE_KAFKA_HOME (cache and data, default .millrace/kafka).
  */
 import { spawn } from 'node:child_process';
 import { isMillraceError } from '../errors/index.ts';
+import { resolveKafka } from './kafka-resolver.ts';
+import { checkPrerequisites } from './prerequisites.ts';
 import { localBrokerStatus, startLocalBroker, stopLocalBroker, tail } from './broker-process.ts';
 
 async function main(command: string | undefined, args: string[]): Promise<number> {
@@ -13,6 +15,13 @@ async function main(command: string | undefined, args: string[]): Promise<number
     case 'start': {
       const { status } = await startLocalBroker();
       console.log(status.bootstrapServers);
+      return 0;
+    }
+    case 'fetch': {
+      const { paths } = await localBrokerStatus();
+      await checkPrerequisites();
+      const dist = await resolveKafka(paths.dist, (m) => console.error(`[kafka-local] ${m}`));
+      console.log(`Apache Kafka ${dist.version}: ${dist.libs}`);
       return 0;
     }
     case 'stop':
@@ -41,7 +50,7 @@ async function main(command: string | undefined, args: string[]): Promise<number
       return 0;
     }
     default:
-      console.error('usage: kafka-local start | stop | status | logs [-f | N]');
+      console.error('usage: kafka-local fetch | start | stop | status | logs [-f | N]');
       return 2;
   }
 }
