@@ -12,6 +12,8 @@ export const ERROR_CODES = {
   MR_KAFKA_TRANSACTION: 'A Kafka transaction could not be begun, committed or aborted.',
   MR_KAFKA_CONSUME: 'The consumer failed to join its group, fetch or commit.',
   MR_KAFKA_CLOSED: 'A Kafka client was used after it was closed.',
+  MR_KAFKA_TOPIC_DELETE: 'A topic could not be deleted.',
+  MR_KAFKA_GROUP_ADMIN: 'Consumer-group offsets or members could not be listed, set or deleted.',
   MR_LOCAL_BROKER_PREREQUISITE:
     'The local broker tool needs a program that is not installed (Java 17+ or Maven).',
   MR_LOCAL_BROKER_RESOLVE: 'Apache Kafka could not be resolved from Maven Central.',

@@ -1,0 +1,186 @@
+import { ListOffsetTimestamps, type Consumer } from '@platformatic/kafka';
+import { MillraceError } from '../../errors/index.ts';
+import type { AutoOffsetReset, ConsumedRecord, TopicPartition, TopicPartitionOffset } from '../types.ts';
+import { tpKey } from './base-options.ts';
+import { hasKafkaError, toMillraceError } from './errors.ts';
+import { decodePartition } from './record-batches.ts';
+
+type FetchRequestTopic = Parameters<Consumer['fetch']>[0]['topics'][number];
+
+/** Sizes and isolation of fetches. */
+export interface FetcherOptions {
+  readonly readCommitted: boolean;
+  readonly maxBytes: number;
+  readonly maxBytesPerPartition: number;
+}
+
+/** The outcome of one fetch round: records in partition order, and the next offset of each fetched partition. */
+export interface FetchResult {
+  readonly records: ConsumedRecord[];
+  readonly nextOffsets: Map<string, bigint>;
+  /** Partitions whose fetch offset the broker reported out of range (to be reset by the caller's policy). */
+  readonly outOfRange: TopicPartition[];
+}
+
+/**
+ * Pull-style fetching with explicit positions over the library Consumer's `fetch()` (one request per leader),
+ * independent of the library's MessagesStream. Used by the group consumer and the partition reader.
+ */
+export class Fetcher {
+  readonly #consumer: Consumer;
+  readonly #options: FetcherOptions;
+
+  constructor(consumer: Consumer, options: FetcherOptions) {
+    this.#consumer = consumer;
+    this.#options = options;
+  }
+
+  /** Fetches every position once, waiting at most `maxWaitMs` for data. */
+  async fetch(positions: readonly TopicPartitionOffset[], maxWaitMs: number): Promise<FetchResult> {
+    const result: FetchResult = { records: [], nextOffsets: new Map(), outOfRange: [] };
+    if (positions.length === 0) return result;
+    const topics = [...new Set(positions.map((p) => p.topic))];
+    const metadata = await this.#call('read topic metadata', () => this.#consumer.metadata({ topics }));
+    const names = new Map<string, string>();
+    const byNode = new Map<number, Map<string, TopicPartitionOffset[]>>();
+    for (const position of positions) {
+      const topic = metadata.topics.get(position.topic);
+      const leader = topic?.partitions[position.partition]?.leader;
+      if (topic === undefined || leader === undefined) {
+        throw new MillraceError(
+          'MR_KAFKA_CONSUME',
+          `partition ${position.topic}-${position.partition} does not exist: check the topic and its partition count`,
+        );
+      }
+      names.set(topic.id, position.topic);
+      const node = byNode.get(leader) ?? new Map<string, TopicPartitionOffset[]>();
+      const list = node.get(topic.id) ?? [];
+      list.push(position);
+      node.set(topic.id, list);
+      byNode.set(leader, node);
+    }
+
+    await Promise.all(
+      [...byNode].map(async ([node, byTopic]) => {
+        const requestTopics: FetchRequestTopic[] = [...byTopic].map(([topicId, list]) => ({
+          topicId,
+          partitions: list.map((p) => ({
+            partition: p.partition,
+            currentLeaderEpoch: -1,
+            fetchOffset: p.offset,
+            lastFetchedEpoch: -1,
+            partitionMaxBytes: this.#options.maxBytesPerPartition,
+          })),
+        }));
+        let response;
+        try {
+          response = await this.#consumer.fetch({
+            node,
+            topics: requestTopics,
+            maxWaitTime: maxWaitMs,
+            minBytes: 1,
+            maxBytes: this.#options.maxBytes,
+            isolationLevel: this.#options.readCommitted ? 1 : 0,
+          });
+        } catch (error) {
+          if (hasKafkaError(error, 'OFFSET_OUT_OF_RANGE')) {
+            for (const list of byTopic.values()) result.outOfRange.push(...list);
+            return;
+          }
+          throw toMillraceError(
+            'MR_KAFKA_CONSUME',
+            'fetch records',
+            'check that the broker is reachable and the topic exists',
+            error,
+          );
+        }
+        const fetchOffsets = new Map(positions.map((p) => [tpKey(p.topic, p.partition), p.offset]));
+        for (const topicResponse of response.responses) {
+          const topic = names.get(topicResponse.topicId) ?? topicResponse.topicId;
+          for (const p of topicResponse.partitions) {
+            const key = tpKey(topic, p.partitionIndex);
+            const fetchOffset = fetchOffsets.get(key);
+            if (fetchOffset === undefined) continue;
+            const decoded = decodePartition(
+              topic,
+              p.partitionIndex,
+              fetchOffset,
+              p.records ?? [],
+              p.abortedTransactions,
+              this.#options.readCommitted,
+            );
+            result.records.push(...decoded.records);
+            result.nextOffsets.set(key, decoded.nextOffset);
+          }
+        }
+      }),
+    );
+    return result;
+  }
+
+  /** Earliest (-2) or latest (-1) offsets of partitions. */
+  async listOffsets(
+    partitions: readonly TopicPartition[],
+    which: 'earliest' | 'latest',
+  ): Promise<TopicPartitionOffset[]> {
+    if (partitions.length === 0) return [];
+    const byTopic: Record<string, number[]> = {};
+    for (const { topic, partition } of partitions) (byTopic[topic] ??= []).push(partition);
+    const offsets = await this.#call('list offsets', () =>
+      this.#consumer.listOffsets({
+        topics: Object.keys(byTopic),
+        partitions: byTopic,
+        timestamp: which === 'earliest' ? ListOffsetTimestamps.EARLIEST : ListOffsetTimestamps.LATEST,
+        isolationLevel: this.#options.readCommitted ? 1 : 0,
+      }),
+    );
+    return partitions.map(({ topic, partition }) => {
+      const offset = offsets.get(topic)?.[partition];
+      if (offset === undefined) {
+        throw new MillraceError(
+          'MR_KAFKA_LIST_OFFSETS',
+          `no ${which} offset for ${topic}-${partition}: check that the partition exists`,
+        );
+      }
+      return { topic, partition, offset };
+    });
+  }
+
+  /** New positions for out-of-range partitions by `policy`: earliest if below the log start, else latest. */
+  async resetOutOfRange(
+    partitions: readonly TopicPartitionOffset[],
+    policy: AutoOffsetReset,
+  ): Promise<TopicPartitionOffset[]> {
+    if (partitions.length === 0) return [];
+    if (policy === 'none') {
+      const list = partitions.map((p) => `${p.topic}-${p.partition}@${p.offset}`).join(', ');
+      throw new MillraceError(
+        'MR_KAFKA_CONSUME',
+        `offsets out of range (${list}) and autoOffsetReset is "none": seek to a valid offset or reset the group's offsets`,
+      );
+    }
+    const [earliest, latest] = await Promise.all([
+      this.listOffsets(partitions, 'earliest'),
+      this.listOffsets(partitions, 'latest'),
+    ]);
+    return partitions.flatMap((p, i) => {
+      const low = earliest[i]!.offset;
+      const high = latest[i]!.offset;
+      if (p.offset >= low && p.offset <= high) return [];
+      return [{ topic: p.topic, partition: p.partition, offset: policy === 'earliest' ? low : high }];
+    });
+  }
+
+  async #call<T>(action: string, operation: () => Promise<T>): Promise<T> {
+    try {
+      return await operation();
+    } catch (error) {
+      throw toMillraceError(
+        'MR_KAFKA_CONSUME',
+        action,
+        'check that the broker is reachable and the topic exists',
+        error,
+      );
+    }
+  }
+}

@@ -1,0 +1,191 @@
+import {
+  Admin,
+  FindCoordinatorKeyTypes,
+  type Consumer,
+  type Message,
+  type Producer,
+} from '@platformatic/kafka';
+import { MillraceError } from '../../errors/index.ts';
+import type {
+  ConsumerGroupMetadata,
+  KafkaClientOptions,
+  ProducerRecord,
+  RecordMetadata,
+  TopicPartitionOffset,
+  TransactionalProducer,
+  TransactionalProducerOptions,
+} from '../types.ts';
+import { baseOptions } from './base-options.ts';
+import { CloseGuard, wrapKafka } from './errors.ts';
+import { RecordSender } from './producer.ts';
+
+/** The library's Transaction (not exported by name). */
+type Transaction = Awaited<ReturnType<Producer['beginTransaction']>>;
+
+/**
+ * {@link TransactionalProducer} over the library's `Producer.beginTransaction()` / `Transaction`.
+ *
+ * sendOffsetsToTransaction (KIP-447): the library's Transaction only takes offsets as consumed `Message`s of its
+ * own consumer (`addConsumer(consumer)` → AddOffsetsToTxn, `addOffset(message)` → TxnOffsetCommit of
+ * `message.offset + 1` with `message.metadata.consumer` = { groupId, generationId, memberId, coordinatorId }).
+ * We feed it the group metadata the caller passes and one synthetic message per partition (offset − 1), after
+ * looking up the group coordinator. One TxnOffsetCommit per partition, sequentially: the library deduplicates
+ * concurrent calls of that operation.
+ */
+export class TransactionalProducerImpl implements TransactionalProducer {
+  readonly transactionalId: string;
+  readonly #client: KafkaClientOptions;
+  readonly #sender: RecordSender;
+  readonly #guard = new CloseGuard('Kafka transactional producer');
+  #transaction: Transaction | null = null;
+  #admin: Admin | null = null;
+  readonly #coordinators = new Map<string, number>();
+
+  constructor(client: KafkaClientOptions, options: TransactionalProducerOptions) {
+    this.transactionalId = options.transactionalId;
+    this.#client = client;
+    this.#sender = new RecordSender(
+      client,
+      {
+        idempotent: true,
+        transactionalId: options.transactionalId,
+        ...(options.compression ? { compression: options.compression } : {}),
+      },
+      'txn-producer',
+    );
+  }
+
+  get closed(): boolean {
+    return this.#guard.closed;
+  }
+
+  get inTransaction(): boolean {
+    return this.#transaction !== null;
+  }
+
+  async beginTransaction(): Promise<void> {
+    this.#guard.check();
+    if (this.#transaction !== null) {
+      throw new MillraceError(
+        'MR_KAFKA_TRANSACTION',
+        `transaction of "${this.transactionalId}" already open: commit or abort it first`,
+      );
+    }
+    this.#transaction = await wrapKafka(
+      'MR_KAFKA_TRANSACTION',
+      `begin a transaction of "${this.transactionalId}"`,
+      'check the broker (transaction.state.log) and that no other live producer uses this transactional id',
+      () => this.#sender.lib.beginTransaction(),
+    );
+  }
+
+  async send(records: readonly ProducerRecord[]): Promise<RecordMetadata[]> {
+    const transaction = this.#open('send');
+    return this.#sender.send(records, (messages) =>
+      wrapKafka(
+        'MR_KAFKA_PRODUCE',
+        `produce records in transaction "${this.transactionalId}"`,
+        'abort the transaction and retry it',
+        () => transaction.send({ messages }),
+      ),
+    );
+  }
+
+  async sendOffsetsToTransaction(
+    offsets: readonly TopicPartitionOffset[],
+    group: ConsumerGroupMetadata,
+  ): Promise<void> {
+    const transaction = this.#open('sendOffsetsToTransaction');
+    if (offsets.length === 0) return;
+    await wrapKafka(
+      'MR_KAFKA_TRANSACTION',
+      `add offsets of group "${group.groupId}" to transaction "${this.transactionalId}"`,
+      'abort the transaction; if the consumer was fenced (rebalance), close its tasks and rejoin',
+      async () => {
+        const coordinatorId = await this.#groupCoordinator(group.groupId);
+        // The library only reads `groupId` from the consumer it is given.
+        await transaction.addConsumer({ groupId: group.groupId } as Consumer);
+        try {
+          for (const o of offsets) {
+            const message = {
+              topic: o.topic,
+              partition: o.partition,
+              offset: o.offset - 1n,
+              metadata: {
+                consumer: {
+                  groupId: group.groupId,
+                  generationId: group.generationId,
+                  memberId: group.memberId,
+                  coordinatorId,
+                },
+              },
+            } as unknown as Message;
+            await transaction.addOffset(message);
+          }
+        } catch (error) {
+          this.#coordinators.delete(group.groupId); // it may have moved
+          throw error;
+        }
+      },
+    );
+  }
+
+  async commitTransaction(): Promise<void> {
+    const transaction = this.#open('commitTransaction');
+    await wrapKafka(
+      'MR_KAFKA_TRANSACTION',
+      `commit transaction "${this.transactionalId}"`,
+      'abort it, then redo the work',
+      () => transaction.commit(),
+    );
+    this.#transaction = null;
+  }
+
+  async abortTransaction(): Promise<void> {
+    const transaction = this.#open('abortTransaction');
+    try {
+      await wrapKafka(
+        'MR_KAFKA_TRANSACTION',
+        `abort transaction "${this.transactionalId}"`,
+        'close this producer and create a new one',
+        () => transaction.abort(),
+      );
+    } finally {
+      this.#transaction = null;
+    }
+  }
+
+  async close(): Promise<void> {
+    if (!this.#guard.markClosed()) return;
+    this.#transaction = null;
+    await Promise.all([this.#sender.lib.close(true), this.#admin?.close()]);
+  }
+
+  #open(operation: string): Transaction {
+    this.#guard.check();
+    if (this.#transaction === null) {
+      throw new MillraceError(
+        'MR_KAFKA_TRANSACTION',
+        `${operation} outside a transaction of "${this.transactionalId}": call beginTransaction() first`,
+      );
+    }
+    return this.#transaction;
+  }
+
+  async #groupCoordinator(groupId: string): Promise<number> {
+    const cached = this.#coordinators.get(groupId);
+    if (cached !== undefined) return cached;
+    this.#admin ??= new Admin(baseOptions(this.#client, 'txn-admin'));
+    const [found] = await this.#admin.findCoordinator({
+      keyType: FindCoordinatorKeyTypes.GROUP,
+      keys: [groupId],
+    });
+    if (found === undefined)
+      throw new MillraceError(
+        'MR_KAFKA_TRANSACTION',
+        `no coordinator for group "${groupId}": check the broker`,
+      );
+    this.#coordinators.set(groupId, found.nodeId);
+    return found.nodeId;
+  }
+}

@@ -1,0 +1,345 @@
+/**
+ * The Kafka adapter's public interface. The rest of Millrace (stream engine, CLI, reset tool) uses only these
+ * types and the factory in `./index.ts`; nothing outside `src/kafka/` sees the Kafka client library.
+ *
+ * Conventions: keys and values are `Buffer | null` (null value = tombstone), offsets and timestamps are `bigint`
+ * (timestamps in epoch milliseconds), and a committed offset is always the NEXT offset to read (Java semantics).
+ */
+
+/** One record header. Kafka allows repeated keys, so headers are an ordered list, not a map. */
+export type RecordHeader = readonly [key: string, value: Buffer];
+
+/** A topic and a partition. */
+export interface TopicPartition {
+  readonly topic: string;
+  readonly partition: number;
+}
+
+/** A topic, a partition and an offset (for commits: the next offset to read). */
+export interface TopicPartitionOffset extends TopicPartition {
+  readonly offset: bigint;
+}
+
+/** A record to produce. Without `partition`, keyed records go where Java's murmur2 partitioner puts them. */
+export interface ProducerRecord {
+  readonly topic: string;
+  readonly key: Buffer | null;
+  readonly value: Buffer | null;
+  readonly headers?: readonly RecordHeader[];
+  /** Create time in epoch ms; defaults to now. */
+  readonly timestamp?: bigint;
+  /** Explicit partition; overrides the partitioner. */
+  readonly partition?: number;
+}
+
+/** Where one produced record landed. */
+export type RecordMetadata = TopicPartitionOffset;
+
+/** A record read from Kafka. */
+export interface ConsumedRecord extends TopicPartitionOffset {
+  readonly key: Buffer | null;
+  readonly value: Buffer | null;
+  readonly headers: readonly RecordHeader[];
+  readonly timestamp: bigint;
+  readonly timestampType: 'create-time' | 'log-append-time';
+  /** The partition leader epoch of the batch (-1 when unknown). */
+  readonly leaderEpoch: number;
+}
+
+/** `read_committed` hides records of aborted and still-open transactions; `read_uncommitted` shows them all. */
+export type IsolationLevel = 'read_committed' | 'read_uncommitted';
+
+/** Where to start when a group has no committed offset (or it is out of range). */
+export type AutoOffsetReset = 'earliest' | 'latest' | 'none';
+
+/** Options of {@link createKafkaClient}. */
+export interface KafkaClientOptions {
+  /** `host:port` of at least one broker (Kafka's `bootstrap.servers`). */
+  readonly bootstrapServers: readonly string[];
+  /** Prefix of every connection's client id (Kafka's `client.id`). */
+  readonly clientId: string;
+  /** Request timeout in ms (default 30 000). */
+  readonly requestTimeoutMs?: number;
+  /** Retries of retriable errors per request (default 3). */
+  readonly retries?: number;
+}
+
+/**
+ * The entry point: makes admin, producer and consumer instances that share the connection settings.
+ *
+ * @example
+ * ```ts
+ * const kafka = createKafkaClient({ bootstrapServers: ['127.0.0.1:9092'], clientId: 'orders-app' });
+ * const admin = kafka.admin();
+ * await admin.createTopics([{ name: 'orders', partitions: 3, replicationFactor: 1 }], { ignoreIfExists: true });
+ * await kafka.close();
+ * ```
+ */
+export interface KafkaClient {
+  admin(): KafkaAdmin;
+  producer(options?: ProducerOptions): KafkaProducer;
+  transactionalProducer(options: TransactionalProducerOptions): TransactionalProducer;
+  consumer(options: ConsumerOptions): KafkaConsumer;
+  /** A group-less reader of explicit partitions, e.g. to restore a state store from its changelog. */
+  partitionReader(options?: PartitionReaderOptions): PartitionReader;
+  /** Closes every instance this client made. Idempotent. */
+  close(): Promise<void>;
+}
+
+/** Anything with a lifecycle. `close()` is idempotent; any other call after it throws `MR_KAFKA_CLOSED`. */
+export interface Closeable {
+  close(): Promise<void>;
+  readonly closed: boolean;
+}
+
+// ---------------------------------------------------------------------------------------------- admin
+
+/** A topic to create. */
+export interface NewTopic {
+  readonly name: string;
+  readonly partitions: number;
+  readonly replicationFactor: number;
+  /** Topic configs, e.g. `{ 'cleanup.policy': 'compact', 'min.compaction.lag.ms': '60000' }`. */
+  readonly configs?: Readonly<Record<string, string>>;
+}
+
+/** Offsets to look up: the first, the end (next offset to be written), or the first at or after a time. */
+export type OffsetSpec = 'earliest' | 'latest' | { readonly timestamp: bigint };
+
+/** One partition's answer to {@link KafkaAdmin.listOffsets}. `offset` is -1n when no record is at/after T. */
+export interface ListedOffset extends TopicPartitionOffset {
+  /** The timestamp of the found record for a timestamp query, otherwise -1n. */
+  readonly timestamp: bigint;
+}
+
+/** A topic's shape. */
+export interface TopicDescription {
+  readonly name: string;
+  readonly id: string;
+  readonly partitions: number;
+}
+
+/** A consumer group in a listing. */
+export interface GroupListing {
+  readonly groupId: string;
+  /** Broker state, e.g. `Empty`, `Stable`, `PreparingRebalance`, `Dead`. */
+  readonly state: string;
+  readonly protocolType: string;
+}
+
+/** One member of a consumer group. */
+export interface GroupMemberDescription {
+  readonly memberId: string;
+  readonly groupInstanceId: string | null;
+  readonly clientId: string;
+  readonly clientHost: string;
+  /** The userData the member put in its subscription (see {@link ConsumerOptions.userData}). */
+  readonly userData: Buffer | null;
+  readonly assignment: readonly TopicPartition[];
+}
+
+/** A consumer group with its members. */
+export interface GroupDescription extends GroupListing {
+  /** The chosen assignor, e.g. `roundrobin`. */
+  readonly protocol: string;
+  readonly members: readonly GroupMemberDescription[];
+}
+
+/**
+ * Topic, offset and consumer-group administration.
+ *
+ * @example
+ * ```ts
+ * const group = await admin.describeGroup('orders-app');
+ * if (group.members.length > 0) throw new Error('stop every instance before resetting');
+ * await admin.alterGroupOffsets('orders-app', [{ topic: 'orders', partition: 0, offset: 0n }]);
+ * ```
+ */
+export interface KafkaAdmin extends Closeable {
+  createTopics(topics: readonly NewTopic[], options?: { readonly ignoreIfExists?: boolean }): Promise<void>;
+  deleteTopics(names: readonly string[], options?: { readonly ignoreIfMissing?: boolean }): Promise<void>;
+  /** Names of the non-internal topics. */
+  listTopics(): Promise<string[]>;
+  describeTopic(name: string): Promise<TopicDescription>;
+  /** The effective config of a topic (defaults included), name → value. */
+  describeTopicConfigs(name: string): Promise<Record<string, string>>;
+  /** Offsets of every partition of `topic` (or of `partitions`), in partition order. */
+  listOffsets(
+    topic: string,
+    spec: OffsetSpec,
+    options?: { readonly partitions?: readonly number[]; readonly isolationLevel?: IsolationLevel },
+  ): Promise<ListedOffset[]>;
+  /** The group's committed offsets (of `topics` only, when given). Partitions without a commit are left out. */
+  listGroupOffsets(groupId: string, topics?: readonly string[]): Promise<TopicPartitionOffset[]>;
+  /** Sets the group's committed offsets. The broker refuses while the group has members. */
+  alterGroupOffsets(groupId: string, offsets: readonly TopicPartitionOffset[]): Promise<void>;
+  listGroups(): Promise<GroupListing[]>;
+  /** State and members; a group that does not exist is described with state `Dead` and no members. */
+  describeGroup(groupId: string): Promise<GroupDescription>;
+  deleteGroups(groupIds: readonly string[]): Promise<void>;
+}
+
+// ------------------------------------------------------------------------------------------- producer
+
+/** Options of a non-transactional producer. */
+export interface ProducerOptions {
+  /** Idempotent producer (`enable.idempotence`, which implies `acks=all`). Default true. */
+  readonly idempotent?: boolean;
+  /** Compression of record batches. Default none. */
+  readonly compression?: 'none' | 'gzip' | 'snappy' | 'lz4' | 'zstd';
+}
+
+/**
+ * Sends batches of records. The returned metadata is in the order of the input records.
+ *
+ * @example
+ * ```ts
+ * const producer = kafka.producer();
+ * const [meta] = await producer.send([{ topic: 'orders', key: Buffer.from('o-1'), value: Buffer.from('{}') }]);
+ * ```
+ */
+export interface KafkaProducer extends Closeable {
+  send(records: readonly ProducerRecord[]): Promise<RecordMetadata[]>;
+}
+
+/** Options of a transactional producer. */
+export interface TransactionalProducerOptions extends Omit<ProducerOptions, 'idempotent'> {
+  /** Kafka's `transactional.id`; a new producer with the same id fences the old one. */
+  readonly transactionalId: string;
+}
+
+/** What a transaction needs to know of the consumer whose offsets it commits (KIP-447). */
+export interface ConsumerGroupMetadata {
+  readonly groupId: string;
+  readonly generationId: number;
+  readonly memberId: string;
+  readonly groupInstanceId: string | null;
+}
+
+/**
+ * A transactional producer (exactly-once): records and consumer offsets commit or abort together.
+ *
+ * @example
+ * ```ts
+ * const producer = kafka.transactionalProducer({ transactionalId: 'orders-app-0' });
+ * await producer.beginTransaction();
+ * await producer.send(outputs);
+ * await producer.sendOffsetsToTransaction([{ topic: 'in', partition: 0, offset: 42n }], consumer.groupMetadata());
+ * await producer.commitTransaction();
+ * ```
+ */
+export interface TransactionalProducer extends KafkaProducer {
+  readonly transactionalId: string;
+  /** True between beginTransaction() and commit/abort. */
+  readonly inTransaction: boolean;
+  beginTransaction(): Promise<void>;
+  /** Adds the group's next-offsets to the open transaction; they become committed when it commits. */
+  sendOffsetsToTransaction(
+    offsets: readonly TopicPartitionOffset[],
+    group: ConsumerGroupMetadata,
+  ): Promise<void>;
+  commitTransaction(): Promise<void>;
+  abortTransaction(): Promise<void>;
+}
+
+// ------------------------------------------------------------------------------------------- consumer
+
+/**
+ * Called from inside `poll()`, like Java's ConsumerRebalanceListener. With the eager protocol, every owned
+ * partition is revoked before the member rejoins, so `onPartitionsRevoked` can still flush and commit.
+ */
+export interface RebalanceListener {
+  onPartitionsRevoked?(partitions: readonly TopicPartition[]): void | Promise<void>;
+  onPartitionsAssigned?(partitions: readonly TopicPartition[]): void | Promise<void>;
+  /** The member was dropped from the group (e.g. session timeout); the partitions may already be elsewhere. */
+  onPartitionsLost?(partitions: readonly TopicPartition[]): void | Promise<void>;
+}
+
+/** Options of a group consumer. Offsets are never auto-committed. */
+export interface ConsumerOptions {
+  readonly groupId: string;
+  readonly isolationLevel?: IsolationLevel;
+  /** Default `earliest`. */
+  readonly autoOffsetReset?: AutoOffsetReset;
+  readonly sessionTimeoutMs?: number;
+  readonly rebalanceTimeoutMs?: number;
+  readonly heartbeatIntervalMs?: number;
+  /** Upper bound of bytes per fetch response (default 50 MiB) and per partition (default 1 MiB). */
+  readonly maxBytes?: number;
+  readonly maxBytesPerPartition?: number;
+  readonly listener?: RebalanceListener;
+  /**
+   * Bytes this member advertises in its group subscription (e.g. `application.server`); computed before every
+   * join. Other processes read it with {@link KafkaAdmin.describeGroup}.
+   */
+  readonly userData?: Buffer | (() => Buffer);
+}
+
+/**
+ * A group member with a pull API for a stream-processing loop.
+ *
+ * @example
+ * ```ts
+ * const consumer = kafka.consumer({ groupId: 'orders-app', isolationLevel: 'read_committed', listener });
+ * await consumer.subscribe(['orders']);
+ * for (;;) {
+ *   const records = await consumer.poll(500);
+ *   // ... process ...
+ *   await consumer.commit([{ topic: 'orders', partition: 0, offset: last.offset + 1n }]);
+ * }
+ * ```
+ */
+export interface KafkaConsumer extends Closeable {
+  readonly groupId: string;
+  /** Joins the group with these topics (once; call again to change the subscription). */
+  subscribe(topics: readonly string[]): Promise<void>;
+  /** Runs pending rebalance callbacks, then returns the records fetched within `maxWaitMs` (maybe none). */
+  poll(maxWaitMs: number): Promise<ConsumedRecord[]>;
+  /** The partitions currently assigned to this member. */
+  assignment(): TopicPartition[];
+  /** Commits explicit next-offsets for the group (synchronously acknowledged). */
+  commit(offsets: readonly TopicPartitionOffset[]): Promise<void>;
+  /** The next offset `poll` will return for an assigned partition (undefined until known). */
+  position(tp: TopicPartition): bigint | undefined;
+  /** Moves the position of an assigned partition. */
+  seek(tp: TopicPartition, offset: bigint): void;
+  pause(partitions: readonly TopicPartition[]): void;
+  resume(partitions: readonly TopicPartition[]): void;
+  paused(): TopicPartition[];
+  /** For {@link TransactionalProducer.sendOffsetsToTransaction}. */
+  groupMetadata(): ConsumerGroupMetadata;
+}
+
+/** Options of a {@link PartitionReader}. */
+export interface PartitionReaderOptions {
+  readonly isolationLevel?: IsolationLevel;
+  readonly maxBytes?: number;
+  readonly maxBytesPerPartition?: number;
+}
+
+/**
+ * Reads explicit partitions from explicit offsets, without a group (Java's `assign()` mode).
+ *
+ * @example
+ * ```ts
+ * const reader = kafka.partitionReader({ isolationLevel: 'read_committed' });
+ * for await (const batch of reader.readToEnd({ topic: 'app-store-changelog', partition: 3, offset: checkpoint })) {
+ *   await store.restore(batch);
+ * }
+ * ```
+ */
+export interface PartitionReader extends Closeable {
+  /** Adds (or moves) partitions to read from the given offsets. */
+  assign(partitions: readonly TopicPartitionOffset[]): void;
+  unassign(partitions: readonly TopicPartition[]): void;
+  assignment(): TopicPartition[];
+  position(tp: TopicPartition): bigint | undefined;
+  poll(maxWaitMs: number): Promise<ConsumedRecord[]>;
+  /** End offsets (next offset to be written; the last stable offset under read_committed). */
+  endOffsets(partitions: readonly TopicPartition[]): Promise<TopicPartitionOffset[]>;
+  /**
+   * Reads one partition from `offset` up to its end offset as of the call, in batches. Does not disturb
+   * the other assigned partitions.
+   */
+  readToEnd(from: TopicPartitionOffset): AsyncIterable<ConsumedRecord[]>;
+}
