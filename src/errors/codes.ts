@@ -18,6 +18,24 @@ export const ERROR_CODES = {
     'The local broker tool needs a program that is not installed (Java 17+ or Maven).',
   MR_LOCAL_BROKER_RESOLVE: 'Apache Kafka could not be resolved from Maven Central.',
   MR_LOCAL_BROKER_START: 'The local Kafka broker did not start or did not answer in time.',
+  MR_TOPOLOGY_INVALID: 'A topology is malformed (unknown store, duplicate name, missing serde, cycle).',
+  MR_TOPOLOGY_UNKNOWN_TOPIC: 'The partition count of a source topic of the topology is not known.',
+  MR_TOPOLOGY_SPEC_INVALID: 'A declarative topology spec (YAML) does not match its JSON schema.',
+  MR_TOPOLOGY_SPEC_UNKNOWN_REFERENCE:
+    'A topology spec names a processor, function or serde that is not registered.',
+  MR_SERDE: 'A key or value could not be serialized or deserialized (or failed schema validation).',
+  MR_TASK_PROCESS: 'A processor threw while processing a record or punctuating.',
+  MR_TASK_STATE: 'A task was used in a state that does not allow it (after close, or concurrently).',
+  MR_TEST_DRIVER: 'The TopologyTestDriver was used with a topic or store the topology does not have.',
+  MR_STATE_STORE_INVALID: 'A state store name is invalid, unknown or already registered.',
+  MR_STATE_KEY_INVALID: 'A state store key is empty or longer than the backend allows.',
+  MR_STATE_OPEN_FAILED:
+    'A state store backend could not be opened (directory locked, unreadable or corrupt).',
+  MR_STATE_CLOSED: 'A state store or backend was used after it was closed.',
+  MR_STATE_COMMIT_FAILED: 'State writes and their checkpoint could not be committed; nothing was written.',
+  MR_STATE_FLUSH_IN_PROGRESS: 'A write buffer was flushed while its previous flush was still running.',
+  MR_STATE_CHECKPOINT_INVALID: 'A checkpoint offset is out of range or its stored bytes are unreadable.',
+  MR_STATE_RESTORE_INVALID: 'Changelog records given to a restore are out of order or belong elsewhere.',
 } as const;
 
 /** A stable Millrace error code. */
