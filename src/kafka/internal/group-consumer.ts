@@ -248,15 +248,16 @@ export class GroupConsumer implements KafkaConsumer {
     if (revoke !== null) {
       this.#pendingRevoke = null;
       const partitions = [...this.#assigned.values()];
-      this.#assigned.clear();
-      this.#positions.clear();
-      this.#paused.clear();
       this.#inCallback = true;
       try {
+        // Positions and assignment stay readable inside the callback (as in Java), then are dropped.
         if (revoke.lost && listener?.onPartitionsLost) await listener.onPartitionsLost(partitions);
         else await listener?.onPartitionsRevoked?.(partitions);
       } finally {
         this.#inCallback = false;
+        this.#assigned.clear();
+        this.#positions.clear();
+        this.#paused.clear();
         revoke.release();
       }
       // The join is now in flight: wait for its assignment, within the poll's budget.
