@@ -14,14 +14,7 @@ export {
   type StoreWrite,
 } from './backend.ts';
 export type { KeyValueBytesStore } from './key-value-bytes-store.ts';
-export {
-  type Serde,
-  stringSerde,
-  jsonSerde,
-  bytesSerde,
-  uint64Serde,
-  orderedInt64Serde,
-} from './serde.ts';
+export { type Serde, stringSerde, jsonSerde, bytesSerde, uint64Serde, orderedInt64Serde } from './serde.ts';
 export {
   changelogTopic,
   createInMemoryChangelogSink,

@@ -78,7 +78,13 @@ export function createStoreRestorer(backend: StoreBackend, options: StoreRestore
     await backend.commit(chunk, new Map([[key, lastOffset + 1n]]));
     position = lastOffset + 1n;
     restored += chunk.length;
-    options.onProgress?.({ store: options.store, checkpointKey: key, restored, offset: lastOffset, endOffset: options.endOffset });
+    options.onProgress?.({
+      store: options.store,
+      checkpointKey: key,
+      restored,
+      offset: lastOffset,
+      endOffset: options.endOffset,
+    });
   }
 
   return {

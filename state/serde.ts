@@ -47,9 +47,13 @@ const JSON_SERDE: Serde<unknown> = {
     try {
       return JSON.parse(decoder.decode(bytes)) as unknown;
     } catch (cause) {
-      throw new MillraceError('MR_SERDE', 'a stored value is not valid JSON: check the value serde of this store', {
-        cause,
-      });
+      throw new MillraceError(
+        'MR_SERDE',
+        'a stored value is not valid JSON: check the value serde of this store',
+        {
+          cause,
+        },
+      );
     }
   },
 };
@@ -121,7 +125,10 @@ const SIGN = 1n << 63n;
 const ORDERED_INT64: Serde<number> = {
   serialize(value) {
     if (!Number.isSafeInteger(value)) {
-      throw new MillraceError('MR_SERDE', `orderedInt64Serde cannot serialize ${String(value)}: pass a safe integer`);
+      throw new MillraceError(
+        'MR_SERDE',
+        `orderedInt64Serde cannot serialize ${String(value)}: pass a safe integer`,
+      );
     }
     const out = new Uint8Array(8);
     new DataView(out.buffer).setBigUint64(0, BigInt.asUintN(64, BigInt(value)) ^ SIGN, false);
@@ -146,7 +153,10 @@ export function orderedInt64Serde(): Serde<number> {
 
 function view8(bytes: Uint8Array, serde: string): DataView {
   if (bytes.byteLength !== 8) {
-    throw new MillraceError('MR_SERDE', `${serde} expected 8 bytes, got ${bytes.byteLength}: check the serde of this store`);
+    throw new MillraceError(
+      'MR_SERDE',
+      `${serde} expected 8 bytes, got ${bytes.byteLength}: check the serde of this store`,
+    );
   }
   return new DataView(bytes.buffer, bytes.byteOffset, 8);
 }

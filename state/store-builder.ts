@@ -53,7 +53,8 @@ function builder<K, V>(state: BuilderState<K, V>): KeyValueStoreBuilder<K, V> {
     name: state.name,
     loggingEnabled: state.loggingEnabled,
     logConfig: state.logConfig,
-    withLoggingEnabled: (config = {}) => builder({ ...state, loggingEnabled: true, logConfig: Object.freeze({ ...config }) }),
+    withLoggingEnabled: (config = {}) =>
+      builder({ ...state, loggingEnabled: true, logConfig: Object.freeze({ ...config }) }),
     withLoggingDisabled: () => builder({ ...state, loggingEnabled: false, logConfig: Object.freeze({}) }),
     build(context) {
       let bytes: KeyValueBytesStore = new BufferedBytesStore(state.name, context.writeBuffer);
@@ -85,7 +86,11 @@ function builder<K, V>(state: BuilderState<K, V>): KeyValueStoreBuilder<K, V> {
  */
 export const Stores = {
   /** A key-value store with logging enabled (the default, as in Kafka Streams). */
-  keyValueStoreBuilder<K, V>(name: string, keySerde: Serde<K>, valueSerde: Serde<V>): KeyValueStoreBuilder<K, V> {
+  keyValueStoreBuilder<K, V>(
+    name: string,
+    keySerde: Serde<K>,
+    valueSerde: Serde<V>,
+  ): KeyValueStoreBuilder<K, V> {
     assertStoreName(name);
     return builder({ name, keySerde, valueSerde, loggingEnabled: true, logConfig: Object.freeze({}) });
   },

@@ -19,7 +19,10 @@ const MAX_OFFSET = (1n << 63n) - 1n;
 /** Encodes a checkpoint offset. */
 export function encodeCheckpoint(offset: bigint): Uint8Array {
   if (offset < 0n || offset > MAX_OFFSET) {
-    throw new MillraceError('MR_STATE_CHECKPOINT_INVALID', `checkpoint offset ${offset} is outside 0..2^63-1`);
+    throw new MillraceError(
+      'MR_STATE_CHECKPOINT_INVALID',
+      `checkpoint offset ${offset} is outside 0..2^63-1`,
+    );
   }
   const out = new Uint8Array(SIZE);
   const view = new DataView(out.buffer);

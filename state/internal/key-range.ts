@@ -51,7 +51,11 @@ export function inKeyRange(range: KeyRange, key: Uint8Array): boolean {
 }
 
 /** `direction` 1 keeps the greater key (lower side), -1 the smaller (upper side); on a tie, the exclusive one. */
-function tighter(a: RangeBound | undefined, b: RangeBound | undefined, direction: 1 | -1): RangeBound | undefined {
+function tighter(
+  a: RangeBound | undefined,
+  b: RangeBound | undefined,
+  direction: 1 | -1,
+): RangeBound | undefined {
   if (a === undefined) return b;
   if (b === undefined) return a;
   const c = compareBytes(a.key, b.key) * direction;

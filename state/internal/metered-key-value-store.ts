@@ -61,7 +61,10 @@ export class MeteredKeyValueStore<K, V> implements KeyValueStore<K, V> {
     }
   }
 
-  async *#timeScan(operation: StoreOperation, open: () => AsyncIterable<KeyValue<K, V>>): AsyncGenerator<KeyValue<K, V>> {
+  async *#timeScan(
+    operation: StoreOperation,
+    open: () => AsyncIterable<KeyValue<K, V>>,
+  ): AsyncGenerator<KeyValue<K, V>> {
     const start = performance.now();
     try {
       yield* open();

@@ -35,7 +35,10 @@ export class SerdeKeyValueStore<K, V> implements KeyValueStore<K, V> {
 
   putAll(entries: Iterable<KeyValue<K, V>>): void {
     // Serialize everything first, so a bad entry leaves no partial putAll behind.
-    const bytes = [...entries].map(({ key, value }) => ({ key: this.#key(key), value: this.#serializeValue(value) }));
+    const bytes = [...entries].map(({ key, value }) => ({
+      key: this.#key(key),
+      value: this.#serializeValue(value),
+    }));
     this.#inner.putAll(bytes);
   }
 
@@ -66,7 +69,10 @@ export class SerdeKeyValueStore<K, V> implements KeyValueStore<K, V> {
 
   async *#scan(options: BytesScanOptions): AsyncGenerator<KeyValue<K, V>> {
     for await (const { key, value } of this.#inner.scan(options)) {
-      yield { key: this.#serde(() => this.#keySerde.deserialize(key), 'deserialize a key'), value: this.#value(value) as V };
+      yield {
+        key: this.#serde(() => this.#keySerde.deserialize(key), 'deserialize a key'),
+        value: this.#value(value) as V,
+      };
     }
   }
 
@@ -79,7 +85,9 @@ export class SerdeKeyValueStore<K, V> implements KeyValueStore<K, V> {
   }
 
   #value(bytes: Uint8Array | undefined): V | undefined {
-    return bytes === undefined ? undefined : this.#serde(() => this.#valueSerde.deserialize(bytes), 'deserialize a value');
+    return bytes === undefined
+      ? undefined
+      : this.#serde(() => this.#valueSerde.deserialize(bytes), 'deserialize a value');
   }
 
   #serde<T>(run: () => T, what: string): T {
@@ -87,9 +95,13 @@ export class SerdeKeyValueStore<K, V> implements KeyValueStore<K, V> {
       return run();
     } catch (cause) {
       if (isMillraceError(cause)) throw cause;
-      throw new MillraceError('MR_SERDE', `store "${this.name}" could not ${what}: check the serdes of this store`, {
-        cause,
-      });
+      throw new MillraceError(
+        'MR_SERDE',
+        `store "${this.name}" could not ${what}: check the serdes of this store`,
+        {
+          cause,
+        },
+      );
     }
   }
 }

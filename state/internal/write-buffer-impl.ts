@@ -66,7 +66,10 @@ export class WriteBufferImpl implements WriteBuffer {
 
   async flush(checkpoints: Checkpoints = NO_CHECKPOINTS): Promise<void> {
     if (this.#committing !== undefined) {
-      throw new MillraceError('MR_STATE_FLUSH_IN_PROGRESS', 'a write buffer flush is still running: await it first');
+      throw new MillraceError(
+        'MR_STATE_FLUSH_IN_PROGRESS',
+        'a write buffer flush is still running: await it first',
+      );
     }
     const layer = this.#current;
     if (layer.count === 0 && checkpoints.size === 0) return;

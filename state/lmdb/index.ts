@@ -22,5 +22,9 @@ export interface LmdbBackendOptions {
  * ```
  */
 export function createLmdbBackend(options: LmdbBackendOptions): StoreBackend {
-  return new LmdbBackend({ path: options.path, maxStores: options.maxStores ?? 32, mapSize: options.mapSize });
+  return new LmdbBackend({
+    path: options.path,
+    maxStores: options.maxStores ?? 32,
+    mapSize: options.mapSize,
+  });
 }

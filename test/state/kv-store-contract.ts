@@ -87,7 +87,12 @@ export function kvStoreContract(factory: BackendFactory): void {
       expect(store.delete('x')).toBeUndefined();
       expect(store.get('x')).toBeUndefined();
       await buffer.flush();
-      expect([store.get('x'), store.get('y'), store.get('p'), store.get('q')]).toEqual([undefined, 5, 'P', 'Q']);
+      expect([store.get('x'), store.get('y'), store.get('p'), store.get('q')]).toEqual([
+        undefined,
+        5,
+        'P',
+        'Q',
+      ]);
       expect(store.delete('y')).toBe(5);
       await buffer.flush();
       expect(store.get('y')).toBeUndefined();
@@ -103,7 +108,9 @@ export function kvStoreContract(factory: BackendFactory): void {
           expect(keys(await collect(store.range(undefined, 'b')))).toEqual(['a', 'b']);
           expect(keys(await collect(store.range('d', undefined)))).toEqual(['d', 'e']);
           expect(keys(await collect(store.range('b', 'd', { reverse: true })))).toEqual(['d', 'c', 'b']);
-          expect(keys(await collect(store.range(undefined, undefined, { reverse: true, limit: 2 })))).toEqual(['e', 'd']);
+          expect(keys(await collect(store.range(undefined, undefined, { reverse: true, limit: 2 })))).toEqual(
+            ['e', 'd'],
+          );
           expect(keys(await collect(store.range('b', undefined, { limit: 2 })))).toEqual(['b', 'c']);
           expect(await collect(store.range('d', 'b'))).toEqual([]);
           expect(await collect(store.range('a', 'e', { limit: 0 }))).toEqual([]);
@@ -112,7 +119,9 @@ export function kvStoreContract(factory: BackendFactory): void {
 
         it('scans all, forwards and in reverse', async () => {
           const { store } = await seeded(flushed);
-          expect(await collect(store.all())).toEqual(['a', 'b', 'c', 'd', 'e'].map((k) => ({ key: k, value: k.toUpperCase() })));
+          expect(await collect(store.all())).toEqual(
+            ['a', 'b', 'c', 'd', 'e'].map((k) => ({ key: k, value: k.toUpperCase() })),
+          );
           expect(keys(await collect(store.all({ reverse: true })))).toEqual(['e', 'd', 'c', 'b', 'a']);
           expect(keys(await collect(store.all({ limit: 3 })))).toEqual(['a', 'b', 'c']);
         });
@@ -134,9 +143,21 @@ export function kvStoreContract(factory: BackendFactory): void {
       for (const k of ['b', 'abc', 'a', 'ab', 'abd', 'ac', 'ab\u00ff']) store.put(k, 1);
       await buffer.flush();
       store.put('abb', 2); // buffered, between flushed keys
-      expect(keys(await collect(store.all()))).toEqual(['a', 'ab', 'abb', 'abc', 'abd', 'ab\u00ff', 'ac', 'b']);
+      expect(keys(await collect(store.all()))).toEqual([
+        'a',
+        'ab',
+        'abb',
+        'abc',
+        'abd',
+        'ab\u00ff',
+        'ac',
+        'b',
+      ]);
       expect(keys(await collect(store.prefixScan('ab')))).toEqual(['ab', 'abb', 'abc', 'abd', 'ab\u00ff']);
-      expect(keys(await collect(store.prefixScan('ab', { reverse: true, limit: 2 })))).toEqual(['ab\u00ff', 'abd']);
+      expect(keys(await collect(store.prefixScan('ab', { reverse: true, limit: 2 })))).toEqual([
+        'ab\u00ff',
+        'abd',
+      ]);
       expect(keys(await collect(store.prefixScan('')))).toHaveLength(8);
       expect(await collect(store.prefixScan('z'))).toEqual([]);
     });
@@ -144,7 +165,9 @@ export function kvStoreContract(factory: BackendFactory): void {
     it('keeps stores apart, even when one name prefixes another', async () => {
       const { buffer } = await setup();
       const build = (name: string): KeyValueStore<string, number> =>
-        Stores.keyValueStoreBuilder(name, stringSerde(), jsonSerde<number>()).withLoggingDisabled().build({ writeBuffer: buffer });
+        Stores.keyValueStoreBuilder(name, stringSerde(), jsonSerde<number>())
+          .withLoggingDisabled()
+          .build({ writeBuffer: buffer });
       const [ab, abc] = [build('ab'), build('abc')];
       ab.put('k', 1);
       abc.put('k', 2);
@@ -205,18 +228,40 @@ export function kvStoreContract(factory: BackendFactory): void {
 
     it('handles binary keys with 0x00 and 0xff bytes in unsigned byte order', async () => {
       const { buffer } = await setup();
-      const bin = Stores.keyValueStoreBuilder('bin', bytesSerde(), bytesSerde()).withLoggingDisabled().build({ writeBuffer: buffer });
-      const ks = [[0xff, 0xff], [0x00], [0x7f], [0x80], [0x00, 0x00], [0x00, 0xff], [0x01], [0xff], [0xff, 0x00]];
+      const bin = Stores.keyValueStoreBuilder('bin', bytesSerde(), bytesSerde())
+        .withLoggingDisabled()
+        .build({ writeBuffer: buffer });
+      const ks = [
+        [0xff, 0xff],
+        [0x00],
+        [0x7f],
+        [0x80],
+        [0x00, 0x00],
+        [0x00, 0xff],
+        [0x01],
+        [0xff],
+        [0xff, 0x00],
+      ];
       for (const [i, k] of ks.entries()) bin.put(Uint8Array.from(k), Uint8Array.of(i));
       const expected = ['00', '0000', '00ff', '01', '7f', '80', 'ff', 'ff00', 'ffff'];
       const check = async (): Promise<void> => {
         expect((await collect(bin.all())).map((e) => hex(e.key))).toEqual(expected);
-        expect((await collect(bin.all({ reverse: true }))).map((e) => hex(e.key))).toEqual([...expected].reverse());
-        expect((await collect(bin.prefixScan(Uint8Array.of(0xff)))).map((e) => hex(e.key))).toEqual(['ff', 'ff00', 'ffff']);
-        expect((await collect(bin.prefixScan(Uint8Array.of(0x00)))).map((e) => hex(e.key))).toEqual(['00', '0000', '00ff']);
-        expect((await collect(bin.range(Uint8Array.of(0x00, 0x00), Uint8Array.of(0x80)))).map((e) => hex(e.key))).toEqual([
-          '0000', '00ff', '01', '7f', '80',
+        expect((await collect(bin.all({ reverse: true }))).map((e) => hex(e.key))).toEqual(
+          [...expected].reverse(),
+        );
+        expect((await collect(bin.prefixScan(Uint8Array.of(0xff)))).map((e) => hex(e.key))).toEqual([
+          'ff',
+          'ff00',
+          'ffff',
         ]);
+        expect((await collect(bin.prefixScan(Uint8Array.of(0x00)))).map((e) => hex(e.key))).toEqual([
+          '00',
+          '0000',
+          '00ff',
+        ]);
+        expect(
+          (await collect(bin.range(Uint8Array.of(0x00, 0x00), Uint8Array.of(0x80)))).map((e) => hex(e.key)),
+        ).toEqual(['0000', '00ff', '01', '7f', '80']);
         expect(hex(bin.get(Uint8Array.of(0x00, 0xff)) as Uint8Array)).toBe('05');
       };
       await check();
@@ -226,9 +271,15 @@ export function kvStoreContract(factory: BackendFactory): void {
 
     it('rejects empty and oversized keys when they are written, not at commit', async () => {
       const { buffer, backend, store } = await setup();
-      const bin = Stores.keyValueStoreBuilder('bin', bytesSerde(), bytesSerde()).withLoggingDisabled().build({ writeBuffer: buffer });
-      expect(() => bin.put(new Uint8Array(0), Uint8Array.of(1))).toThrow(expect.objectContaining({ code: 'MR_STATE_KEY_INVALID' }));
-      expect(() => store.put('x'.repeat(backend.maxKeySize + 1), 1)).toThrow(expect.objectContaining({ code: 'MR_STATE_KEY_INVALID' }));
+      const bin = Stores.keyValueStoreBuilder('bin', bytesSerde(), bytesSerde())
+        .withLoggingDisabled()
+        .build({ writeBuffer: buffer });
+      expect(() => bin.put(new Uint8Array(0), Uint8Array.of(1))).toThrow(
+        expect.objectContaining({ code: 'MR_STATE_KEY_INVALID' }),
+      );
+      expect(() => store.put('x'.repeat(backend.maxKeySize + 1), 1)).toThrow(
+        expect.objectContaining({ code: 'MR_STATE_KEY_INVALID' }),
+      );
       store.put('x'.repeat(backend.maxKeySize), 1);
       await buffer.flush();
       expect(store.get('x'.repeat(backend.maxKeySize))).toBe(1);
@@ -237,14 +288,31 @@ export function kvStoreContract(factory: BackendFactory): void {
     it('commits checkpoints with the writes', async () => {
       const { backend, buffer, store } = await seeded(false);
       expect(backend.readCheckpoints()).toEqual(new Map());
-      await buffer.flush(new Map([['orders:0', 42n], ['app-kv-changelog:0', 5n]]));
-      expect(backend.readCheckpoints()).toEqual(new Map([['orders:0', 42n], ['app-kv-changelog:0', 5n]]));
+      await buffer.flush(
+        new Map([
+          ['orders:0', 42n],
+          ['app-kv-changelog:0', 5n],
+        ]),
+      );
+      expect(backend.readCheckpoints()).toEqual(
+        new Map([
+          ['orders:0', 42n],
+          ['app-kv-changelog:0', 5n],
+        ]),
+      );
       store.put('a', 'A2');
       await buffer.flush(new Map([['orders:0', 43n]]));
-      expect(backend.readCheckpoints()).toEqual(new Map([['orders:0', 43n], ['app-kv-changelog:0', 5n]]));
+      expect(backend.readCheckpoints()).toEqual(
+        new Map([
+          ['orders:0', 43n],
+          ['app-kv-changelog:0', 5n],
+        ]),
+      );
       await buffer.flush(new Map([['orders:0', 2n ** 62n]])); // checkpoints advance without writes
       expect(backend.readCheckpoints().get('orders:0')).toBe(2n ** 62n);
-      await expect(buffer.flush(new Map([['orders:0', -1n]]))).rejects.toMatchObject({ code: 'MR_STATE_CHECKPOINT_INVALID' });
+      await expect(buffer.flush(new Map([['orders:0', -1n]]))).rejects.toMatchObject({
+        code: 'MR_STATE_CHECKPOINT_INVALID',
+      });
     });
 
     if (factory.persistent) {
@@ -254,7 +322,9 @@ export function kvStoreContract(factory: BackendFactory): void {
         const first = await harness.open();
         const buffer = createWriteBuffer(first);
         const build = (wb: WriteBuffer): KeyValueStore<string, string> =>
-          Stores.keyValueStoreBuilder('kv', stringSerde(), stringSerde()).withLoggingDisabled().build({ writeBuffer: wb });
+          Stores.keyValueStoreBuilder('kv', stringSerde(), stringSerde())
+            .withLoggingDisabled()
+            .build({ writeBuffer: wb });
         const store = build(buffer);
         store.put('a', '1');
         store.put('b', '2');
@@ -265,7 +335,9 @@ export function kvStoreContract(factory: BackendFactory): void {
         store.put('lost', 'never flushed');
         expect(await first.sizeOnDisk()).toBeGreaterThan(0);
         await first.close();
-        await expect(async () => first.openStore('kv').get(utf8('b'))).rejects.toMatchObject({ code: 'MR_STATE_CLOSED' });
+        await expect(async () => first.openStore('kv').get(utf8('b'))).rejects.toMatchObject({
+          code: 'MR_STATE_CLOSED',
+        });
 
         const second = await harness.open();
         try {
@@ -328,15 +400,27 @@ export function kvStoreContract(factory: BackendFactory): void {
         [3, 2n, 7n],
         [5, 5n, 7n],
       ]);
-      const store = Stores.keyValueStoreBuilder('kv', stringSerde(), jsonSerde<string>()).withLoggingDisabled().build({ writeBuffer: buffer });
+      const store = Stores.keyValueStoreBuilder('kv', stringSerde(), jsonSerde<string>())
+        .withLoggingDisabled()
+        .build({ writeBuffer: buffer });
       expect(await collect(store.all())).toEqual([
         { key: 'b', value: 'B2' },
         { key: 'c', value: 'C' },
       ]);
       expect(store.approximateNumEntries()).toBe(2);
-      const resumed = createStoreRestorer(backend, { store: 'kv', changelogTopic: 'app-kv-changelog', partition: 0, endOffset: 6n });
+      const resumed = createStoreRestorer(backend, {
+        store: 'kv',
+        changelogTopic: 'app-kv-changelog',
+        partition: 0,
+        endOffset: 6n,
+      });
       expect([resumed.startOffset, resumed.done]).toEqual([6n, true]);
-      await expect(resumed.restoreBatch([{ key: utf8('x'), value: null, offset: 9n }, { key: utf8('y'), value: null, offset: 8n }])).rejects.toMatchObject({
+      await expect(
+        resumed.restoreBatch([
+          { key: utf8('x'), value: null, offset: 9n },
+          { key: utf8('y'), value: null, offset: 8n },
+        ]),
+      ).rejects.toMatchObject({
         code: 'MR_STATE_RESTORE_INVALID',
       });
     });
@@ -344,7 +428,9 @@ export function kvStoreContract(factory: BackendFactory): void {
     it('commits the writes of several stores in one commit', async () => {
       const { backend, buffer } = await setup();
       const build = (name: string): KeyValueStore<string, number> =>
-        Stores.keyValueStoreBuilder(name, stringSerde(), jsonSerde<number>()).withLoggingDisabled().build({ writeBuffer: buffer });
+        Stores.keyValueStoreBuilder(name, stringSerde(), jsonSerde<number>())
+          .withLoggingDisabled()
+          .build({ writeBuffer: buffer });
       const [one, two] = [build('one'), build('two')];
       one.put('k', 1);
       two.put('k', 2);
@@ -357,7 +443,9 @@ export function kvStoreContract(factory: BackendFactory): void {
     it('rejects invalid store names', async () => {
       const { backend } = await setup();
       for (const name of ['', 'has space', '__millrace_checkpoints', 'x'.repeat(201)]) {
-        expect(() => backend.openStore(name)).toThrow(expect.objectContaining({ code: 'MR_STATE_STORE_INVALID' }));
+        expect(() => backend.openStore(name)).toThrow(
+          expect.objectContaining({ code: 'MR_STATE_STORE_INVALID' }),
+        );
       }
     });
   });

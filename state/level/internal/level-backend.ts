@@ -57,7 +57,10 @@ export class LevelBackend implements StoreBackend, LevelStoreHost {
       );
     }
     const backend = new LevelBackend(path, maxKeySize, db);
-    for await (const [key, value] of db.iterator({ gte: Uint8Array.of(COUNT_SPACE), lt: Uint8Array.of(COUNT_SPACE + 1) })) {
+    for await (const [key, value] of db.iterator({
+      gte: Uint8Array.of(COUNT_SPACE),
+      lt: Uint8Array.of(COUNT_SPACE + 1),
+    })) {
       backend.#counts.set(Buffer.from(key.subarray(2)).toString('latin1'), decodeCount(value));
     }
     for await (const [key, value] of db.iterator({
@@ -127,7 +130,8 @@ export class LevelBackend implements StoreBackend, LevelStoreHost {
       }
       exists.set(id, w.value !== null);
     }
-    for (const [store, count] of counts) ops.push({ type: 'put', key: countKey(store), value: encodeCount(count) });
+    for (const [store, count] of counts)
+      ops.push({ type: 'put', key: countKey(store), value: encodeCount(count) });
     for (const [key, offset] of checkpoints) {
       ops.push({ type: 'put', key: checkpointRecordKey(key), value: encodeCheckpoint(offset) });
     }

@@ -109,7 +109,9 @@ export class LmdbBackend implements StoreBackend {
     this.#assertOpen();
     // Resolve databases and encode checkpoints before the transaction: a bad name or offset fails up front.
     const dbs = writes.map((w) => this.#db(w.store));
-    const cps = [...checkpoints].map(([key, offset]) => [encodeCheckpointKey(key), encodeCheckpoint(offset)] as const);
+    const cps = [...checkpoints].map(
+      ([key, offset]) => [encodeCheckpointKey(key), encodeCheckpoint(offset)] as const,
+    );
     try {
       this.#env.transactionSync(() => {
         for (let i = 0; i < writes.length; i++) {

@@ -1,5 +1,12 @@
 import { MillraceError } from '../../../src/errors/index.ts';
-import type { BytesEntry, BytesScanOptions, BytesStore, Checkpoints, StoreBackend, StoreWrite } from '../../backend.ts';
+import type {
+  BytesEntry,
+  BytesScanOptions,
+  BytesStore,
+  Checkpoints,
+  StoreBackend,
+  StoreWrite,
+} from '../../backend.ts';
 import { toKeyRange } from '../../internal/key-range.ts';
 import { assertStoreName } from '../../internal/store-name.ts';
 import { SortedBytesMap } from './sorted-bytes-map.ts';
@@ -47,7 +54,8 @@ export class MemoryBackend implements StoreBackend {
     // Validate everything first: a commit is all or nothing.
     for (const w of writes) assertStoreName(w.store);
     for (const [key, offset] of checkpoints) {
-      if (offset < 0n) throw new MillraceError('MR_STATE_CHECKPOINT_INVALID', `checkpoint ${key} = ${offset} < 0`);
+      if (offset < 0n)
+        throw new MillraceError('MR_STATE_CHECKPOINT_INVALID', `checkpoint ${key} = ${offset} < 0`);
     }
     for (const w of writes) {
       const map = this.#map(w.store);
