@@ -93,10 +93,9 @@ describe('kafka consumer (real broker)', () => {
 
   it('seeks, pauses and resumes partitions; autoOffsetReset latest starts at the end', async () => {
     const topic = await topicWith(2, 10); // partition 0: v0 v2 v4 v6 v8, partition 1: v1 v3 v5 v7 v9
-    let consumer: KafkaConsumer | undefined;
-    consumer = kafka.consumer({
+    const consumer: KafkaConsumer = kafka.consumer({
       groupId: uniqueName('group'),
-      listener: { onPartitionsAssigned: () => consumer!.pause([{ topic, partition: 1 }]) },
+      listener: { onPartitionsAssigned: () => consumer.pause([{ topic, partition: 1 }]) },
     });
     await consumer.subscribe([topic]);
     expect(values(await pollUntil(consumer, 5))).toEqual(['v0', 'v2', 'v4', 'v6', 'v8']);
@@ -123,8 +122,7 @@ describe('kafka consumer (real broker)', () => {
     const topic = await topicWith(2, 20);
     const groupId = uniqueName('group');
     const events: string[] = [];
-    let a: KafkaConsumer | undefined;
-    a = kafka.consumer({
+    const a: KafkaConsumer = kafka.consumer({
       groupId,
       sessionTimeoutMs: 10_000,
       rebalanceTimeoutMs: 10_000,
@@ -134,7 +132,7 @@ describe('kafka consumer (real broker)', () => {
         onPartitionsRevoked: async (p) => {
           events.push(`revoked ${p.length}`);
           // The generation is still valid here: committing must work.
-          await a!.commit(p.map((tp) => ({ ...tp, offset: a!.position(tp) ?? 0n })));
+          await a.commit(p.map((tp) => ({ ...tp, offset: a.position(tp) ?? 0n })));
         },
       },
     });
