@@ -440,6 +440,21 @@ export function kvStoreContract(factory: BackendFactory): void {
       expect(backend.readCheckpoints().get('in:0')).toBe(7n);
     });
 
+    it('scans one snapshot even when a commit lands during iteration', async () => {
+      const { store, buffer } = await seeded(true);
+      const seen: string[] = [];
+      for await (const { key } of store.all()) {
+        seen.push(key);
+        if (key === 'a') {
+          store.delete('d');
+          store.put('c2', 'new');
+          await buffer.flush();
+        }
+      }
+      expect(seen).toEqual(['a', 'b', 'c', 'd', 'e']);
+      expect(keys(await collect(store.all()))).toEqual(['a', 'b', 'c', 'c2', 'e']);
+    });
+
     it('rejects invalid store names', async () => {
       const { backend } = await setup();
       for (const name of ['', 'has space', '__millrace_checkpoints', 'x'.repeat(201)]) {

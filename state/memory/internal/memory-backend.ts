@@ -57,11 +57,8 @@ export class MemoryBackend implements StoreBackend {
       if (offset < 0n)
         throw new MillraceError('MR_STATE_CHECKPOINT_INVALID', `checkpoint ${key} = ${offset} < 0`);
     }
-    for (const w of writes) {
-      const map = this.#map(w.store);
-      if (w.value === null) map.delete(w.key);
-      else map.set(w.key, w.value);
-    }
+    const byStore = Map.groupBy(writes, (w) => w.store);
+    for (const [store, storeWrites] of byStore) this.#map(store).apply(storeWrites);
     for (const [key, offset] of checkpoints) this.#checkpoints.set(key, offset);
   }
 
