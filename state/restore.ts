@@ -52,6 +52,12 @@ export interface StoreRestorer {
    * position (already restored) are skipped; offsets must increase.
    */
   restoreBatch(records: readonly ChangelogRecord[]): Promise<void>;
+  /**
+   * Moves the checkpoint to the consumer's position when it is past the last record: under exactly-once
+   * the changelog ends with transaction markers, which take offsets but are never returned as records, so
+   * `last record + 1` stays below the end offset. Call it after each fetch with the consumer's position.
+   */
+  advanceTo(position: bigint): Promise<void>;
 }
 
 /**
@@ -63,7 +69,10 @@ export interface StoreRestorer {
  * ```ts
  * const restorer = createStoreRestorer(backend, { store: 'counts', changelogTopic, partition: 3, endOffset });
  * consumer.seek(changelogTopic, 3, restorer.startOffset);
- * while (!restorer.done) await restorer.restoreBatch(await fetchChangelog());
+ * while (!restorer.done) {
+ *   await restorer.restoreBatch(await fetchChangelog());
+ *   await restorer.advanceTo(consumer.position(changelogTopic, 3));
+ * }
  * ```
  */
 export function createStoreRestorer(backend: StoreBackend, options: StoreRestorerOptions): StoreRestorer {
@@ -121,6 +130,11 @@ export function createStoreRestorer(backend: StoreBackend, options: StoreRestore
         }
       }
       if (chunk.length > 0) await commitChunk(chunk, last);
+    },
+    async advanceTo(next) {
+      if (next <= position) return;
+      await backend.commit([], new Map([[key, next]]));
+      position = next;
     },
   };
 }

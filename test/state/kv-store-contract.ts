@@ -395,6 +395,11 @@ export function kvStoreContract(factory: BackendFactory): void {
       expect(restorer.restored).toBe(5);
       expect(restorer.position).toBe(6n);
       expect(restorer.done).toBe(false);
+      await restorer.advanceTo(7n); // offset 6 was a transaction marker
+      await restorer.advanceTo(3n); // never backwards
+      expect([restorer.position, restorer.done, backend.readCheckpoints().get('app-kv-changelog:0')]).toEqual(
+        [7n, true, 7n],
+      );
       expect(progress.map((p) => [p.restored, p.offset, p.endOffset])).toEqual([
         [2, 1n, 7n],
         [3, 2n, 7n],
@@ -412,9 +417,9 @@ export function kvStoreContract(factory: BackendFactory): void {
         store: 'kv',
         changelogTopic: 'app-kv-changelog',
         partition: 0,
-        endOffset: 6n,
+        endOffset: 7n,
       });
-      expect([resumed.startOffset, resumed.done]).toEqual([6n, true]);
+      expect([resumed.startOffset, resumed.done]).toEqual([7n, true]);
       await expect(
         resumed.restoreBatch([
           { key: utf8('x'), value: null, offset: 9n },
