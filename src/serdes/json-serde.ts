@@ -1,0 +1,30 @@
+import { MillraceError } from '../errors/index.ts';
+import type { Serde } from './serde.ts';
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+/**
+ * JSON as UTF-8 text. Deserialization failures throw `MR_SERDE` (the runtime routes them to the DLQ).
+ *
+ * @example
+ * ```ts
+ * builder.stream<string, Order>('orders', { keySerde: stringSerde(), valueSerde: jsonSerde<Order>() });
+ * ```
+ */
+export function jsonSerde<T>(): Serde<T> {
+  return JSON_SERDE as Serde<T>;
+}
+
+const JSON_SERDE: Serde<unknown> = {
+  serialize: (value) => encoder.encode(JSON.stringify(value)),
+  deserialize(bytes) {
+    try {
+      return JSON.parse(decoder.decode(bytes)) as unknown;
+    } catch (cause) {
+      throw new MillraceError('MR_SERDE', 'the record is not valid JSON: fix the producer or use another serde', {
+        cause,
+      });
+    }
+  },
+};

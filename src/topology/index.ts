@@ -1,0 +1,26 @@
+export { createStreamsBuilder, type StreamsBuilder } from './streams-builder.ts';
+export type { KStream } from './kstream.ts';
+export type { KTable, GlobalKTable } from './ktable.ts';
+export type { KGroupedStream } from './kgrouped-stream.ts';
+export type { KGroupedTable } from './kgrouped-table.ts';
+export type { BranchedStream, Branched } from './branched-stream.ts';
+export type {
+  Named,
+  Consumed,
+  Produced,
+  Grouped,
+  Materialized,
+  Repartitioned,
+  StoreDefinition,
+  ProcessOptions,
+} from './options.ts';
+export type {
+  Topology,
+  TopologyDescription,
+  SubtopologyDescription,
+  GlobalStoreDescription,
+  NodeDescription,
+  CompiledTopology,
+  CompileOptions,
+  InternalTopicSpec,
+} from './topology.ts';

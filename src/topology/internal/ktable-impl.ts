@@ -1,0 +1,59 @@
+import type { KeyValue } from '../../../state/types.ts';
+import type { Serde } from '../../serdes/serde.ts';
+import type { KGroupedTable } from '../kgrouped-table.ts';
+import type { KTable } from '../ktable.ts';
+import type { KStream } from '../kstream.ts';
+import type { Grouped, Named } from '../options.ts';
+import type { InternalBuilder } from './internal-builder.ts';
+import { KGroupedTableImpl } from './kgrouped-table-impl.ts';
+import { KStreamImpl } from './kstream-impl.ts';
+import { tableChangeSupplier, tableRepartitionMapSupplier, tableToStreamSupplier } from './processors/table-processors.ts';
+
+type S = Serde<unknown> | undefined;
+
+/** The implementation of {@link KTable}: its node forwards `Change` values. */
+export class KTableImpl<K, V> implements KTable<K, V> {
+  readonly #b: InternalBuilder;
+  readonly name: string;
+  readonly queryableStoreName: string | undefined;
+  readonly #keySerde: S;
+  readonly #valueSerde: S;
+
+  constructor(b: InternalBuilder, name: string, storeName: string | undefined, keySerde: S, valueSerde: S) {
+    this.#b = b;
+    this.name = name;
+    this.queryableStoreName = storeName;
+    this.#keySerde = keySerde;
+    this.#valueSerde = valueSerde;
+  }
+
+  filter(predicate: (key: K, value: V) => boolean, named?: Named): KTable<K, V> {
+    return this.#change('KTABLE-FILTER-', named, (v, k) => (predicate(k as K, v as V) ? v : null), false);
+  }
+
+  filterNot(predicate: (key: K, value: V) => boolean, named?: Named): KTable<K, V> {
+    return this.#change('KTABLE-FILTER-', named, (v, k) => (predicate(k as K, v as V) ? null : v), false);
+  }
+
+  mapValues<VR>(mapper: (value: V, key: K) => VR, named?: Named): KTable<K, VR> {
+    return this.#change('KTABLE-MAPVALUES-', named, (v, k) => mapper(v as V, k as K), true);
+  }
+
+  toStream(named?: Named): KStream<K, V | null> {
+    const name = named?.name ?? this.#b.newName('KTABLE-TOSTREAM-');
+    this.#b.addProcessor(name, [this.name], tableToStreamSupplier);
+    return new KStreamImpl(this.#b, name, this.#keySerde, this.#valueSerde, false);
+  }
+
+  groupBy<KR, VR>(selector: (key: K, value: V) => KeyValue<KR, VR>, grouped?: Grouped<KR, VR>): KGroupedTable<KR, VR> {
+    const name = grouped?.name ?? this.#b.newName('KTABLE-SELECT-');
+    this.#b.addProcessor(name, [this.name], tableRepartitionMapSupplier(selector as (k: unknown, v: unknown) => KeyValue<unknown, unknown>));
+    return new KGroupedTableImpl<KR, VR>(this.#b, name, grouped?.keySerde as S, grouped?.valueSerde as S, grouped?.name);
+  }
+
+  #change<VR>(prefix: string, named: Named | undefined, f: (v: unknown, k: unknown) => unknown, valueChanged: boolean): KTable<K, VR> {
+    const name = named?.name ?? this.#b.newName(prefix);
+    this.#b.addProcessor(name, [this.name], tableChangeSupplier(f));
+    return new KTableImpl<K, VR>(this.#b, name, undefined, this.#keySerde, valueChanged ? undefined : this.#valueSerde);
+  }
+}

@@ -1,0 +1,21 @@
+import type { KTable } from './ktable.ts';
+import type { Materialized, Named } from './options.ts';
+
+/**
+ * A stream grouped by key, ready to aggregate (Kafka Streams' `KGroupedStream`). Results are KTables kept
+ * in a named store (changelog `<app>-<store>-changelog`). Null keys and values are skipped.
+ *
+ * @example
+ * ```ts
+ * const totals = orders.groupByKey().aggregate(() => 0, (_key, order, sum) => sum + order.amount, { storeName: 'totals' });
+ * ```
+ */
+export interface KGroupedStream<K, V> {
+  count(materialized?: Materialized<K, number> & Named): KTable<K, number>;
+  reduce(reducer: (aggregate: V, value: V) => V, materialized?: Materialized<K, V> & Named): KTable<K, V>;
+  aggregate<VA>(
+    initializer: () => VA,
+    aggregator: (key: K, value: V, aggregate: VA) => VA,
+    materialized?: Materialized<K, VA> & Named,
+  ): KTable<K, VA>;
+}

@@ -1,0 +1,35 @@
+import type { KeyValue } from '../../state/types.ts';
+import type { KGroupedTable } from './kgrouped-table.ts';
+import type { KStream } from './kstream.ts';
+import type { Grouped, Named } from './options.ts';
+
+/**
+ * A changelog stream viewed as a table (Kafka Streams' `KTable`): each key's latest value; a null value
+ * deletes. Downstream it forwards `Change{newValue, oldValue}`, so `groupBy(...).aggregate(adder, subtractor)`
+ * can move values between groups.
+ *
+ * @example
+ * ```ts
+ * builder.table<string, string>('user-regions', { keySerde: stringSerde(), valueSerde: stringSerde() })
+ *   .groupBy((user, region) => ({ key: region, value: user }))
+ *   .count({ storeName: 'users-per-region' });
+ * ```
+ */
+export interface KTable<K, V> {
+  /** The name of the store holding this table, when it is materialized. */
+  readonly queryableStoreName: string | undefined;
+  filter(predicate: (key: K, value: V) => boolean, named?: Named): KTable<K, V>;
+  filterNot(predicate: (key: K, value: V) => boolean, named?: Named): KTable<K, V>;
+  mapValues<VR>(mapper: (value: V, key: K) => VR, named?: Named): KTable<K, VR>;
+  toStream(named?: Named): KStream<K, V | null>;
+  /** Re-keys the table for an aggregation; always goes through a repartition topic. */
+  groupBy<KR, VR>(selector: (key: K, value: V) => KeyValue<KR, VR>, grouped?: Grouped<KR, VR>): KGroupedTable<KR, VR>;
+}
+
+/** A table replicated in full on every instance, readable from every task (Kafka Streams' `GlobalKTable`). */
+export interface GlobalKTable<K, V> {
+  readonly queryableStoreName: string;
+  /** Phantom fields that keep the type parameters; never set. */
+  readonly __key?: K;
+  readonly __value?: V;
+}
