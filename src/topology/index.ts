@@ -24,3 +24,4 @@ export type {
   CompileOptions,
   InternalTopicSpec,
 } from './topology.ts';
+export * from './spec/index.ts';
