@@ -1,6 +1,8 @@
 // @ts-check
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 /**
  * Dependency fences (shared/ARCHITECTURE.md §2): each third-party dependency is imported by one room only,
@@ -15,21 +17,48 @@ const fences = [
   { room: 'src/metrics/**', packages: ['prom-client'] },
 ];
 
-/** The framework never imports the healthcare application (ARCHITECTURE.md §2). */
-const frameworkFence = {
-  group: ['**/processors/healthcare/**', '**/topology/**'],
-  message: 'The framework (src/, state/, processors/builtin/) must not import the healthcare application.',
+/**
+ * The framework never imports the healthcare application (ARCHITECTURE.md §2): a local rule resolves each
+ * relative import and refuses targets under the root `topology/` or `processors/healthcare/` (a glob on the
+ * import text cannot tell the root `topology/` from `src/topology/`).
+ */
+const root = path.dirname(fileURLToPath(import.meta.url));
+const appFolders = ['topology/', 'processors/healthcare/'];
+const fencePlugin = {
+  rules: {
+    'no-app-imports': {
+      meta: { type: 'problem', schema: [] },
+      create(context) {
+        const check = (node) => {
+          const source = node.source;
+          if (!source || typeof source.value !== 'string' || !source.value.startsWith('.')) return;
+          const target = path.relative(root, path.resolve(path.dirname(context.filename), source.value));
+          if (appFolders.some((f) => target.startsWith(f))) {
+            context.report({
+              node: source,
+              message: `The framework (src/, state/, processors/builtin/) must not import the healthcare application (${target}).`,
+            });
+          }
+        };
+        return {
+          ImportDeclaration: check,
+          ExportNamedDeclaration: check,
+          ExportAllDeclaration: check,
+          ImportExpression: check,
+        };
+      },
+    },
+  },
 };
 
-/** @param {string[]} allowed @param {boolean} framework */
-function restrictedImports(allowed, framework) {
+/** @param {string[]} allowed */
+function restrictedImports(allowed) {
   const patterns = fences
     .filter((f) => !allowed.includes(f.room))
     .map((f) => ({
       group: f.packages,
       message: `Only ${f.room.replace('/**', '/')} may import ${f.packages.join(', ')} (dependency fence, shared/ARCHITECTURE.md).`,
     }));
-  if (framework) patterns.push(frameworkFence);
   return ['error', { patterns }];
 }
 
@@ -42,14 +71,18 @@ export default tseslint.config(
   {
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
-      'no-restricted-imports': restrictedImports([], false),
+      'no-restricted-imports': restrictedImports([]),
     },
   },
-  { files: frameworkGlobs, rules: { 'no-restricted-imports': restrictedImports([], true) } },
+  { files: frameworkGlobs, plugins: { fence: fencePlugin }, rules: { 'fence/no-app-imports': 'error' } },
   ...fences.map((f) => ({
     files: [`${f.room}/*.ts`, `${f.room}`],
-    rules: { 'no-restricted-imports': restrictedImports([f.room], true) },
+    rules: { 'no-restricted-imports': restrictedImports([f.room]) },
   })),
+  {
+    files: ['**/*.mjs', '**/*.js'],
+    languageOptions: { globals: { process: 'readonly', console: 'readonly' } },
+  },
   // Tests and benchmarks may reach any dependency (a test of the fence itself, a bench of a raw client).
   { files: ['test/**/*.ts', 'bench/**/*.ts'], rules: { 'no-restricted-imports': 'off' } },
 );

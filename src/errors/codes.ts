@@ -36,6 +36,16 @@ export const ERROR_CODES = {
   MR_STATE_FLUSH_IN_PROGRESS: 'A write buffer was flushed while its previous flush was still running.',
   MR_STATE_CHECKPOINT_INVALID: 'A checkpoint offset is out of range or its stored bytes are unreadable.',
   MR_STATE_RESTORE_INVALID: 'Changelog records given to a restore are out of order or belong elsewhere.',
+  MR_APP_ILLEGAL_STATE: 'The application was asked to move to a state it cannot reach from its current one.',
+  MR_APP_NOT_RUNNING: 'The application is not running (not started, shutting down, or failed).',
+  MR_TASK_ILLEGAL_STATE:
+    'A task was asked to move to a lifecycle state it cannot reach from its current one.',
+  MR_TOPIC_MISSING: 'A source topic of the topology does not exist.',
+  MR_TOPIC_NOT_COPARTITIONED: 'Topics that must be co-partitioned have different partition counts.',
+  MR_RESTORE_FAILED: 'A task could not restore its stores from their changelogs.',
+  MR_COMMIT_FAILED: 'A task commit (outputs, changelogs, offsets, state) failed.',
+  MR_STORE_NOT_QUERYABLE:
+    'A store was queried that does not exist, or is not available on this instance now.',
 } as const;
 
 /** A stable Millrace error code. */

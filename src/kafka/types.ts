@@ -255,6 +255,23 @@ export interface RebalanceListener {
   onPartitionsLost?(partitions: readonly TopicPartition[]): void | Promise<void>;
 }
 
+/** One member as the group leader's assignor sees it. */
+export interface GroupAssignmentMember {
+  readonly memberId: string;
+  /** The member's subscription userData (see {@link ConsumerOptions.userData}). */
+  readonly userData: Buffer | null;
+}
+
+/**
+ * A custom partition assignor, run by the group leader during a rebalance (synchronously): given every
+ * member and the partition count of every subscribed topic, returns each member's partitions. Millrace's
+ * runtime uses it to keep co-partitioned partitions together (Kafka Streams' StreamsPartitionAssignor).
+ */
+export type GroupAssignor = (
+  members: readonly GroupAssignmentMember[],
+  partitionCounts: ReadonlyMap<string, number>,
+) => ReadonlyMap<string, readonly TopicPartition[]>;
+
 /** Options of a group consumer. Offsets are never auto-committed. */
 export interface ConsumerOptions {
   readonly groupId: string;
@@ -273,6 +290,8 @@ export interface ConsumerOptions {
    * join. Other processes read it with {@link KafkaAdmin.describeGroup}.
    */
   readonly userData?: Buffer | (() => Buffer);
+  /** Replaces the default (round-robin) assignor when this member leads the group. */
+  readonly assignor?: GroupAssignor;
 }
 
 /**

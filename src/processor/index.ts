@@ -12,4 +12,11 @@ export type {
   NodeSpec,
   SubtopologySpec,
 } from './subtopology-spec.ts';
-export { createTask, type Task, type TaskOptions, type TaskState, type SourceRecord, type StoreFactory } from './task.ts';
+export {
+  createTask,
+  type Task,
+  type TaskOptions,
+  type TaskState,
+  type SourceRecord,
+  type StoreFactory,
+} from './task.ts';

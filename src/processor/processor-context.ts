@@ -23,7 +23,10 @@ export interface ProcessorContext<KForward, VForward> {
    * returns. When a child is asynchronous, `forward` returns a promise: return or await it if what you do
    * next depends on the child being done (the task awaits it anyway before the next record).
    */
-  forward<K extends KForward, V extends VForward>(record: StreamRecord<K, V>, childName?: string): void | Promise<void>;
+  forward<K extends KForward, V extends VForward>(
+    record: StreamRecord<K, V>,
+    childName?: string,
+  ): void | Promise<void>;
   /** A store connected to this processor (or a global store). Throws `MR_TOPOLOGY_INVALID` otherwise. */
   getStateStore<S extends StateStore>(name: string): S;
   /**

@@ -22,9 +22,13 @@ const JSON_SERDE: Serde<unknown> = {
     try {
       return JSON.parse(decoder.decode(bytes)) as unknown;
     } catch (cause) {
-      throw new MillraceError('MR_SERDE', 'the record is not valid JSON: fix the producer or use another serde', {
-        cause,
-      });
+      throw new MillraceError(
+        'MR_SERDE',
+        'the record is not valid JSON: fix the producer or use another serde',
+        {
+          cause,
+        },
+      );
     }
   },
 };

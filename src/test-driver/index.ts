@@ -1,2 +1,6 @@
-export { createTopologyTestDriver, type TopologyTestDriver, type TopologyTestDriverOptions } from './topology-test-driver.ts';
+export {
+  createTopologyTestDriver,
+  type TopologyTestDriver,
+  type TopologyTestDriverOptions,
+} from './topology-test-driver.ts';
 export type { TestInputTopic, TestOutputTopic, TestRecord, TestInputRecord } from './test-topics.ts';

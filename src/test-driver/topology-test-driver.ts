@@ -1,6 +1,5 @@
 import type { KeyValueStore } from '../../state/types.ts';
 import type { Serde } from '../serdes/serde.ts';
-// eslint-disable-next-line no-restricted-imports -- src/topology is the framework's DSL, not the app's topology/ folder (the fence's **/topology/** pattern is broader than meant)
 import type { Topology } from '../topology/topology.ts';
 import { DriverImpl } from './internal/driver-impl.ts';
 import type { TestInputTopic, TestOutputTopic } from './test-topics.ts';
@@ -29,7 +28,12 @@ export interface TopologyTestDriverOptions {
  * ```
  */
 export interface TopologyTestDriver {
-  createInputTopic<K, V>(topic: string, keySerde: Serde<K>, valueSerde: Serde<V>, options?: { startTimestampMs?: number; autoAdvanceMs?: number }): TestInputTopic<K, V>;
+  createInputTopic<K, V>(
+    topic: string,
+    keySerde: Serde<K>,
+    valueSerde: Serde<V>,
+    options?: { startTimestampMs?: number; autoAdvanceMs?: number },
+  ): TestInputTopic<K, V>;
   createOutputTopic<K, V>(topic: string, keySerde: Serde<K>, valueSerde: Serde<V>): TestOutputTopic<K, V>;
   /** Moves the mocked wall clock and fires due wall-clock punctuators. */
   advanceWallClockTime(ms: number): Promise<void>;
@@ -41,6 +45,9 @@ export interface TopologyTestDriver {
 }
 
 /** Makes a {@link TopologyTestDriver} for `topology`. */
-export function createTopologyTestDriver(topology: Topology, options: TopologyTestDriverOptions = {}): TopologyTestDriver {
+export function createTopologyTestDriver(
+  topology: Topology,
+  options: TopologyTestDriverOptions = {},
+): TopologyTestDriver {
   return new DriverImpl(topology, options);
 }

@@ -33,7 +33,10 @@ export interface KStream<K, V> {
   merge(other: KStream<K, V>, named?: Named): KStream<K, V>;
   to(topic: string, produced?: Produced<K, V>): void;
   /** A custom processor; `KOut`/`VOut` are what it forwards (its key may change). */
-  process<KOut, VOut>(supplier: ProcessorSupplier<K, V, KOut, VOut>, options?: ProcessOptions): KStream<KOut, VOut>;
+  process<KOut, VOut>(
+    supplier: ProcessorSupplier<K, V, KOut, VOut>,
+    options?: ProcessOptions,
+  ): KStream<KOut, VOut>;
   groupByKey(grouped?: Grouped<K, V>): KGroupedStream<K, V>;
   groupBy<KR>(selector: (key: K, value: V) => KR, grouped?: Grouped<KR, V>): KGroupedStream<KR, V>;
   /** Always writes through a repartition topic (`<app>-<name>-repartition`). */

@@ -23,7 +23,10 @@ export interface KTable<K, V> {
   mapValues<VR>(mapper: (value: V, key: K) => VR, named?: Named): KTable<K, VR>;
   toStream(named?: Named): KStream<K, V | null>;
   /** Re-keys the table for an aggregation; always goes through a repartition topic. */
-  groupBy<KR, VR>(selector: (key: K, value: V) => KeyValue<KR, VR>, grouped?: Grouped<KR, VR>): KGroupedTable<KR, VR>;
+  groupBy<KR, VR>(
+    selector: (key: K, value: V) => KeyValue<KR, VR>,
+    grouped?: Grouped<KR, VR>,
+  ): KGroupedTable<KR, VR>;
 }
 
 /** A table replicated in full on every instance, readable from every task (Kafka Streams' `GlobalKTable`). */

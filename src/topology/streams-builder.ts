@@ -21,7 +21,11 @@ import type { Topology } from './topology.ts';
 export interface StreamsBuilder {
   stream<K, V>(topics: string | readonly string[], consumed?: Consumed<K, V>): KStream<K, V>;
   table<K, V>(topic: string, consumed?: Consumed<K, V>, materialized?: Materialized<K, V>): KTable<K, V>;
-  globalTable<K, V>(topic: string, consumed?: Consumed<K, V>, materialized?: Materialized<K, V>): GlobalKTable<K, V>;
+  globalTable<K, V>(
+    topic: string,
+    consumed?: Consumed<K, V>,
+    materialized?: Materialized<K, V>,
+  ): GlobalKTable<K, V>;
   /** Adds a key-value store that `process()` processors can name in `options.stores`. */
   addStateStore<K, V>(store: StoreDefinition<K, V>): this;
   build(): Topology;

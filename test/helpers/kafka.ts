@@ -1,5 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { inject } from 'vitest';
+import {
+  createKafkaClient,
+  type ConsumedRecord,
+  type KafkaClient,
+  type ProducerRecord,
+} from '../../src/kafka/index.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -19,4 +25,76 @@ export function bootstrapServers(): string[] {
  */
 export function uniqueName(prefix: string): string {
   return `${prefix}-${randomUUID().replaceAll('-', '').slice(0, 10)}`;
+}
+
+/** A Kafka client for a test (close it in afterAll). */
+export function testKafka(clientId = uniqueName('test')): KafkaClient {
+  return createKafkaClient({ bootstrapServers: bootstrapServers(), clientId });
+}
+
+/** Creates topics with `partitions` partitions each (replication factor 1). */
+export async function createTopics(
+  kafka: KafkaClient,
+  names: string[],
+  partitions: number,
+  configs?: Record<string, string>,
+): Promise<void> {
+  await kafka
+    .admin()
+    .createTopics(
+      names.map((name) => ({ name, partitions, replicationFactor: 1, ...(configs ? { configs } : {}) })),
+    );
+}
+
+/** Produces string-keyed records with string or byte values, in batches. */
+export async function produceStrings(
+  kafka: KafkaClient,
+  topic: string,
+  records: readonly { key: string | null; value: string | Buffer | null; timestamp?: number }[],
+): Promise<void> {
+  const producer = kafka.producer();
+  for (let i = 0; i < records.length; i += 5000) {
+    const batch: ProducerRecord[] = records.slice(i, i + 5000).map((r) => ({
+      topic,
+      key: r.key === null ? null : Buffer.from(r.key),
+      value: r.value === null ? null : Buffer.isBuffer(r.value) ? r.value : Buffer.from(r.value),
+      ...(r.timestamp !== undefined ? { timestamp: BigInt(r.timestamp) } : {}),
+    }));
+    await producer.send(batch);
+  }
+  await producer.close();
+}
+
+/** Reads every partition of `topic` from the beginning to its current end. */
+export async function readTopic(
+  kafka: KafkaClient,
+  topic: string,
+  isolationLevel: 'read_committed' | 'read_uncommitted' = 'read_committed',
+): Promise<ConsumedRecord[]> {
+  const admin = kafka.admin();
+  const { partitions } = await admin.describeTopic(topic);
+  const reader = kafka.partitionReader({ isolationLevel });
+  const out: ConsumedRecord[] = [];
+  try {
+    for (let p = 0; p < partitions; p++) {
+      for await (const batch of reader.readToEnd({ topic, partition: p, offset: 0n })) out.push(...batch);
+    }
+  } finally {
+    await reader.close();
+  }
+  return out;
+}
+
+/** Polls `check` until it returns true or `timeoutMs` passes; returns the last result. */
+export async function eventually(
+  check: () => Promise<boolean> | boolean,
+  timeoutMs = 60_000,
+  intervalMs = 250,
+): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (await check()) return true;
+    if (Date.now() > deadline) return false;
+    await new Promise((r) => setTimeout(r, intervalMs));
+  }
 }

@@ -10,6 +10,7 @@ import type {
   TopicPartition,
   TopicPartitionOffset,
 } from '../types.ts';
+import { toLibraryAssigner } from './assignor-bridge.ts';
 import { baseOptions, tpKey } from './base-options.ts';
 import { CloseGuard, toMillraceError, wrapKafka } from './errors.ts';
 import { Fetcher } from './fetcher.ts';
@@ -64,6 +65,7 @@ export class GroupConsumer implements KafkaConsumer {
         ? {}
         : { heartbeatInterval: options.heartbeatIntervalMs }),
       protocolsMetadata: () => this.#beforeJoin(),
+      ...(options.assignor === undefined ? {} : { partitionAssigner: toLibraryAssigner(options.assignor) }),
     });
     this.#fetcher = new Fetcher(this.#lib, {
       readCommitted,

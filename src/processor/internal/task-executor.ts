@@ -53,7 +53,10 @@ export class TaskExecutor implements Task {
       for (const child of node.spec.children) {
         const c = this.#nodes.get(child);
         if (c === undefined) {
-          throw new MillraceError('MR_TOPOLOGY_INVALID', `node "${node.spec.name}" has an unknown child "${child}": rebuild the topology`);
+          throw new MillraceError(
+            'MR_TOPOLOGY_INVALID',
+            `node "${node.spec.name}" has an unknown child "${child}": rebuild the topology`,
+          );
         }
         node.children.push(c);
       }
@@ -84,7 +87,11 @@ export class TaskExecutor implements Task {
     if (this.#state !== 'running' || this.#busy) throw this.#stateError('process');
     const source = this.#sourceByTopic.get(record.topic);
     if (source === undefined) {
-      throw new MillraceError('MR_TASK_STATE', `task ${this.id} does not read topic "${record.topic}": route the record to the task of its sub-topology`, { taskId: this.id });
+      throw new MillraceError(
+        'MR_TASK_STATE',
+        `task ${this.id} does not read topic "${record.topic}": route the record to the task of its sub-topology`,
+        { taskId: this.id },
+      );
     }
     const spec = source.spec as SourceNodeSpec;
     const streamRecord: StreamRecord<unknown, unknown> = {
@@ -93,7 +100,12 @@ export class TaskExecutor implements Task {
       timestamp: record.timestamp,
       headers: record.headers,
     };
-    this.#metadata = { topic: record.topic, partition: record.partition, offset: record.offset, headers: record.headers };
+    this.#metadata = {
+      topic: record.topic,
+      partition: record.partition,
+      offset: record.offset,
+      headers: record.headers,
+    };
     // Stream time advances before processing, as Kafka's partition group does, so processors see it.
     if (record.timestamp > this.#streamTime) this.#streamTime = record.timestamp;
     this.#busy = true;
@@ -143,7 +155,11 @@ export class TaskExecutor implements Task {
     }
     this.#state = 'closed';
     if (errors.length > 0) {
-      throw new MillraceError('MR_TASK_PROCESS', `task ${this.id}: ${errors.length} processor(s) failed to close: see cause`, { taskId: this.id, cause: errors[0] });
+      throw new MillraceError(
+        'MR_TASK_PROCESS',
+        `task ${this.id}: ${errors.length} processor(s) failed to close: see cause`,
+        { taskId: this.id, cause: errors[0] },
+      );
     }
   }
 
@@ -163,7 +179,10 @@ export class TaskExecutor implements Task {
 
   schedule(node: string, intervalMs: number, type: PunctuationType, punctuator: Punctuator): Cancellable {
     if (!(intervalMs >= 1)) {
-      throw new MillraceError('MR_TOPOLOGY_INVALID', `processor "${node}" scheduled a punctuator every ${intervalMs} ms: pass an interval of at least 1 ms`);
+      throw new MillraceError(
+        'MR_TOPOLOGY_INVALID',
+        `processor "${node}" scheduled a punctuator every ${intervalMs} ms: pass an interval of at least 1 ms`,
+      );
     }
     return type === 'stream-time'
       ? this.#streamTimeQueue.add(0, intervalMs, node, punctuator) // aligned to 0: fires as soon as there is data
@@ -175,7 +194,9 @@ export class TaskExecutor implements Task {
   }
 
   storeFor(node: string, allowed: readonly string[], name: string): StateStore {
-    const store = allowed.includes(name) ? (this.#stores.get(name) ?? this.#options.globalStore?.(name)) : this.#options.globalStore?.(name);
+    const store = allowed.includes(name)
+      ? (this.#stores.get(name) ?? this.#options.globalStore?.(name))
+      : this.#options.globalStore?.(name);
     if (store === undefined) {
       throw new MillraceError(
         'MR_TOPOLOGY_INVALID',
@@ -199,9 +220,16 @@ export class TaskExecutor implements Task {
     let value: Uint8Array | null;
     try {
       key = record.key === null || record.key === undefined ? null : sink.keySerde.serialize(record.key);
-      value = record.value === null || record.value === undefined ? null : sink.valueSerde.serialize(record.value);
+      value =
+        record.value === null || record.value === undefined ? null : sink.valueSerde.serialize(record.value);
     } catch (cause) {
-      throw isMillraceError(cause) ? cause : new MillraceError('MR_SERDE', `sink "${sink.name}" could not serialize a record for topic "${sink.topic}": set a matching key/value serde on the sink`, { cause, taskId: this.id });
+      throw isMillraceError(cause)
+        ? cause
+        : new MillraceError(
+            'MR_SERDE',
+            `sink "${sink.name}" could not serialize a record for topic "${sink.topic}": set a matching key/value serde on the sink`,
+            { cause, taskId: this.id },
+          );
     }
     this.#options.collector.send(sink.topic, key, value, record.timestamp, record.headers);
   }
@@ -215,7 +243,11 @@ export class TaskExecutor implements Task {
       throw new MillraceError(
         'MR_SERDE',
         `task ${this.id} could not deserialize the ${part} of ${record.topic}-${record.partition}@${record.offset}: fix the producer or the source serde (the record can go to the DLQ)`,
-        { cause, taskId: this.id, details: { topic: record.topic, partition: record.partition, offset: record.offset } },
+        {
+          cause,
+          taskId: this.id,
+          details: { topic: record.topic, partition: record.partition, offset: record.offset },
+        },
       );
     }
   }
@@ -264,11 +296,18 @@ export class TaskExecutor implements Task {
 
   #wrap(err: unknown): unknown {
     if (isMillraceError(err)) return err;
-    const where = this.#metadata === undefined ? 'while punctuating' : `on ${this.#metadata.topic}-${this.#metadata.partition}@${this.#metadata.offset}`;
+    const where =
+      this.#metadata === undefined
+        ? 'while punctuating'
+        : `on ${this.#metadata.topic}-${this.#metadata.partition}@${this.#metadata.offset}`;
     return new MillraceError(
       'MR_TASK_PROCESS',
       `processor "${this.#currentNode ?? '?'}" of task ${this.id} failed ${where}: ${err instanceof Error ? err.message : String(err)}. Fix the processor, or configure the processing error handler to continue or send to the DLQ`,
-      { cause: err, taskId: this.id, details: { node: this.#currentNode, ...this.#metadata, headers: undefined } },
+      {
+        cause: err,
+        taskId: this.id,
+        details: { node: this.#currentNode, ...this.#metadata, headers: undefined },
+      },
     );
   }
 

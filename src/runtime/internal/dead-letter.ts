@@ -38,13 +38,16 @@ export interface DeadLetterSource {
   timestamp: number;
   key: Uint8Array | null;
   value: Uint8Array | null;
-  headers: readonly (readonly [string, Uint8Array])[];
+  headers: readonly { key: string; value: Uint8Array | null }[];
 }
 
 /** Builds the DLQ record of `source`. */
 export function deadLetter(source: DeadLetterSource, cause: DeadLetterCause, suffix: string): DeadLetter {
   const h = (k: string, v: string): [string, Buffer] => [k, Buffer.from(v)];
-  const headers: [string, Buffer][] = source.headers.map(([k, v]) => [k, Buffer.from(v)]);
+  const headers: [string, Buffer][] = source.headers.map((x) => [
+    x.key,
+    x.value === null ? Buffer.alloc(0) : Buffer.from(x.value),
+  ]);
   headers.push(
     h('millrace.error.code', cause.code),
     h('millrace.error.stage', cause.stage),

@@ -7,7 +7,6 @@ import type { Headers } from '../../processor/record.ts';
 import type { StoreSpec } from '../../processor/subtopology-spec.ts';
 import { createTask, type Task } from '../../processor/task.ts';
 import type { Serde } from '../../serdes/serde.ts';
-// eslint-disable-next-line no-restricted-imports -- src/topology is the framework's DSL, not the app's topology/ folder
 import type { CompiledTopology, Topology } from '../../topology/topology.ts';
 import type { TestInputTopic, TestOutputTopic } from '../test-topics.ts';
 import type { TopologyTestDriver, TopologyTestDriverOptions } from '../topology-test-driver.ts';
@@ -32,33 +31,76 @@ export class DriverImpl implements TopologyTestDriver {
   #closed = false;
 
   constructor(topology: Topology, options: TopologyTestDriverOptions) {
-    this.#compiled = topology.compile({ applicationId: options.applicationId ?? 'dummy-topology-test-driver-app-id' });
+    this.#compiled = topology.compile({
+      applicationId: options.applicationId ?? 'dummy-topology-test-driver-app-id',
+    });
     this.#wallClock = options.initialWallClockTimeMs ?? Date.now();
     const clock = (): number => this.#wallClock;
-    const collector = { send: (topic: string, key: Uint8Array | null, value: Uint8Array | null, timestamp: number, headers: Headers) => this.#capture(topic, { key, value, timestamp, headers }) };
+    const collector = {
+      send: (
+        topic: string,
+        key: Uint8Array | null,
+        value: Uint8Array | null,
+        timestamp: number,
+        headers: Headers,
+      ) => this.#capture(topic, { key, value, timestamp, headers }),
+    };
     const storeFactory = (spec: StoreSpec): StateStore => memoryStore(spec);
     for (const sub of this.#compiled.globalSubtopologies) {
-      const task = createTask({ applicationId: this.#compiled.applicationId, subtopology: sub, partition: 0, collector, clock, taskId: `global-${sub.id}`, storeFactory: (spec) => {
-        const store = memoryStore(spec);
-        this.#globalStores.set(spec.name, store);
-        return store;
-      } });
+      const task = createTask({
+        applicationId: this.#compiled.applicationId,
+        subtopology: sub,
+        partition: 0,
+        collector,
+        clock,
+        taskId: `global-${sub.id}`,
+        storeFactory: (spec) => {
+          const store = memoryStore(spec);
+          this.#globalStores.set(spec.name, store);
+          return store;
+        },
+      });
       this.#register(task);
     }
     // Global stores are created by the global tasks' init, before any stream task can read them.
     for (const task of this.#tasks.values()) task.init();
     for (const sub of this.#compiled.subtopologies) {
-      this.#register(createTask({ applicationId: this.#compiled.applicationId, subtopology: sub, partition: 0, collector, clock, storeFactory, globalStore: (n) => this.#globalStores.get(n) }));
+      this.#register(
+        createTask({
+          applicationId: this.#compiled.applicationId,
+          subtopology: sub,
+          partition: 0,
+          collector,
+          clock,
+          storeFactory,
+          globalStore: (n) => this.#globalStores.get(n),
+        }),
+      );
     }
     for (const task of this.#tasks.values()) if (task.state === 'created') task.init();
-    for (const store of this.#compiled.globalStores) if (!this.#globalStores.has(store.name)) this.#globalStores.set(store.name, memoryStore(store));
+    for (const store of this.#compiled.globalStores)
+      if (!this.#globalStores.has(store.name)) this.#globalStores.set(store.name, memoryStore(store));
   }
 
-  createInputTopic<K, V>(topic: string, keySerde: Serde<K>, valueSerde: Serde<V>, options: { startTimestampMs?: number; autoAdvanceMs?: number } = {}): TestInputTopic<K, V> {
+  createInputTopic<K, V>(
+    topic: string,
+    keySerde: Serde<K>,
+    valueSerde: Serde<V>,
+    options: { startTimestampMs?: number; autoAdvanceMs?: number } = {},
+  ): TestInputTopic<K, V> {
     if (!this.#taskByTopic.has(topic)) {
-      throw new MillraceError('MR_TEST_DRIVER', `the topology does not read topic "${topic}" (it reads ${[...this.#taskByTopic.keys()].join(', ')}): pipe into one of those`);
+      throw new MillraceError(
+        'MR_TEST_DRIVER',
+        `the topology does not read topic "${topic}" (it reads ${[...this.#taskByTopic.keys()].join(', ')}): pipe into one of those`,
+      );
     }
-    return new InputTopic<K, V>(keySerde, valueSerde, options.startTimestampMs ?? this.#wallClock, options.autoAdvanceMs ?? 0, (r) => this.#pipe({ ...r, topic }));
+    return new InputTopic<K, V>(
+      keySerde,
+      valueSerde,
+      options.startTimestampMs ?? this.#wallClock,
+      options.autoAdvanceMs ?? 0,
+      (r) => this.#pipe({ ...r, topic }),
+    );
   }
 
   createOutputTopic<K, V>(topic: string, keySerde: Serde<K>, valueSerde: Serde<V>): TestOutputTopic<K, V> {
@@ -83,7 +125,10 @@ export class DriverImpl implements TopologyTestDriver {
     }
     const global = this.#globalStores.get(name);
     if (global !== undefined) return global as KeyValueStore<K, V>;
-    throw new MillraceError('MR_TEST_DRIVER', `the topology has no store "${name}": name the store with { storeName } (Materialized) or addStateStore`);
+    throw new MillraceError(
+      'MR_TEST_DRIVER',
+      `the topology has no store "${name}": name the store with { storeName } (Materialized) or addStateStore`,
+    );
   }
 
   producedTopicNames(): string[] {
@@ -154,7 +199,15 @@ export class DriverImpl implements TopologyTestDriver {
       const task = this.#taskByTopic.get(r.topic) as Task;
       const offset = this.#offsets.get(r.topic) ?? 0;
       this.#offsets.set(r.topic, offset + 1);
-      const processed = task.process({ topic: r.topic, partition: 0, offset, key: r.key, value: r.value, timestamp: r.timestamp, headers: r.headers });
+      const processed = task.process({
+        topic: r.topic,
+        partition: 0,
+        offset,
+        key: r.key,
+        value: r.value,
+        timestamp: r.timestamp,
+        headers: r.headers,
+      });
       // Kafka's driver also gives wall-clock punctuators a chance after every record.
       const result = isPromise(processed) ? processed.then(() => this.#punctuateAll()) : this.#punctuateAll();
       if (isPromise(result)) return result.then(() => this.#drain());
@@ -176,12 +229,15 @@ export class DriverImpl implements TopologyTestDriver {
   }
 
   #checkOpen(): void {
-    if (this.#closed) throw new MillraceError('MR_TEST_DRIVER', 'the TopologyTestDriver is closed: make a new one');
+    if (this.#closed)
+      throw new MillraceError('MR_TEST_DRIVER', 'the TopologyTestDriver is closed: make a new one');
   }
 }
 
 /** An in-memory store made of the state layer's real stack (serdes → write buffer → memory backend). */
 function memoryStore(spec: StoreSpec): StateStore {
   const writeBuffer = createWriteBuffer(createMemoryBackend());
-  return Stores.keyValueStoreBuilder(spec.name, spec.keySerde, spec.valueSerde).withLoggingDisabled().build({ writeBuffer });
+  return Stores.keyValueStoreBuilder(spec.name, spec.keySerde, spec.valueSerde)
+    .withLoggingDisabled()
+    .build({ writeBuffer });
 }

@@ -20,7 +20,13 @@ export class InputTopic<K, V> implements TestInputTopic<K, V> {
   readonly #pipe: (r: RawRecord) => Promise<void>;
   #time: number;
 
-  constructor(keySerde: Serde<K>, valueSerde: Serde<V>, start: number, autoAdvance: number, pipe: (r: RawRecord) => Promise<void>) {
+  constructor(
+    keySerde: Serde<K>,
+    valueSerde: Serde<V>,
+    start: number,
+    autoAdvance: number,
+    pipe: (r: RawRecord) => Promise<void>,
+  ) {
     this.#keySerde = keySerde;
     this.#valueSerde = valueSerde;
     this.#time = start;
@@ -81,7 +87,11 @@ export class OutputTopic<K, V> implements TestOutputTopic<K, V> {
 
   readRecord(): TestRecord<K, V> {
     const r = this.#records.shift();
-    if (r === undefined) throw new MillraceError('MR_TEST_DRIVER', `output topic "${this.#topic}" is empty: check isEmpty() before reading`);
+    if (r === undefined)
+      throw new MillraceError(
+        'MR_TEST_DRIVER',
+        `output topic "${this.#topic}" is empty: check isEmpty() before reading`,
+      );
     return {
       key: r.key === null ? null : this.#keySerde.deserialize(r.key),
       value: r.value === null ? null : this.#valueSerde.deserialize(r.value),
@@ -112,7 +122,11 @@ export class OutputTopic<K, V> implements TestOutputTopic<K, V> {
   readKeyValuesToMap(): Map<K, V> {
     const map = new Map<K, V>();
     for (const r of this.readRecordsToList()) {
-      if (r.key === null) throw new MillraceError('MR_TEST_DRIVER', `output topic "${this.#topic}" has a null key: read it with readKeyValuesToList()`);
+      if (r.key === null)
+        throw new MillraceError(
+          'MR_TEST_DRIVER',
+          `output topic "${this.#topic}" has a null key: read it with readKeyValuesToList()`,
+        );
       if (r.value === null) map.delete(r.key);
       else map.set(r.key, r.value);
     }

@@ -16,7 +16,11 @@ export class BranchedStreamImpl<K, V> implements BranchedStream<K, V> {
     this.#parent = parent;
     this.#splitName = splitName;
     // The splitter reads the arrays as branches are added (they are complete before the topology runs).
-    parent.b.addProcessor(splitName, [parent.name], branchSupplier(this.#predicates, this.#children, () => this.#defaultChild));
+    parent.b.addProcessor(
+      splitName,
+      [parent.name],
+      branchSupplier(this.#predicates, this.#children, () => this.#defaultChild),
+    );
   }
 
   branch(predicate: (key: K, value: V) => boolean, branched?: Branched<K, V>): BranchedStream<K, V> {
@@ -39,7 +43,13 @@ export class BranchedStreamImpl<K, V> implements BranchedStream<K, V> {
     const p = this.#parent;
     const name = this.#splitName + (branched?.name ?? index);
     p.b.addProcessor(name, [this.#splitName], passThrough);
-    const stream = new (p.constructor as typeof KStreamImpl)<K, V>(p.b, name, p.keySerde, p.valueSerde, p.repartitionRequired);
+    const stream = new (p.constructor as typeof KStreamImpl)<K, V>(
+      p.b,
+      name,
+      p.keySerde,
+      p.valueSerde,
+      p.repartitionRequired,
+    );
     const out = branched?.chain === undefined ? stream : branched.chain(stream);
     if (out !== undefined) this.#result.set(name, out);
     return name;

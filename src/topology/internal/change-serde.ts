@@ -28,7 +28,10 @@ export function changeSerde<V>(inner: Serde<V>): Serde<Change<V>> {
     },
     deserialize(bytes) {
       if (bytes.byteLength < 5) {
-        throw new MillraceError('MR_SERDE', 'a repartitioned table change is shorter than 5 bytes: the repartition topic holds foreign data; reset the application');
+        throw new MillraceError(
+          'MR_SERDE',
+          'a repartitioned table change is shorter than 5 bytes: the repartition topic holds foreign data; reset the application',
+        );
       }
       const flags = bytes[0] ?? 0;
       const n = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(1, false);

@@ -13,14 +13,21 @@ const REPARTITION_CONFIG = { 'cleanup.policy': 'delete', 'retention.ms': '-1' };
  * the max count of the source topics of the sub-topologies writing it; a sub-topology has the max count of
  * its source topics, and each of its logged stores a changelog with that count.
  */
-export function compileGraph(graph: LogicalGraph, groups: readonly NodeGroup[], options: CompileOptions): CompiledTopology {
+export function compileGraph(
+  graph: LogicalGraph,
+  groups: readonly NodeGroup[],
+  options: CompileOptions,
+): CompiledTopology {
   const app = options.applicationId;
   const topicName = (t: string): string => (graph.repartitionTopics.has(t) ? `${app}-${t}` : t);
   const external = (t: string): number => {
     if (options.partitionsOf === undefined) return 1;
     const n = options.partitionsOf(t);
     if (n === undefined) {
-      throw new MillraceError('MR_TOPOLOGY_UNKNOWN_TOPIC', `topic "${t}" does not exist (or its metadata is unknown): create it before starting the application`);
+      throw new MillraceError(
+        'MR_TOPOLOGY_UNKNOWN_TOPIC',
+        `topic "${t}" does not exist (or its metadata is unknown): create it before starting the application`,
+      );
     }
     return n;
   };
@@ -37,9 +44,11 @@ export function compileGraph(graph: LogicalGraph, groups: readonly NodeGroup[], 
 
   // Repartition partition counts: iterate to a fixpoint, since one may be fed by another.
   const repartitionCounts = new Map<string, number>();
-  for (const r of graph.repartitionTopics.values()) if (r.partitions !== undefined) repartitionCounts.set(r.name, r.partitions);
-  const countOf = (t: string): number | undefined => (graph.repartitionTopics.has(t) ? repartitionCounts.get(t) : external(t));
-  for (let changed = true; changed; ) {
+  for (const r of graph.repartitionTopics.values())
+    if (r.partitions !== undefined) repartitionCounts.set(r.name, r.partitions);
+  const countOf = (t: string): number | undefined =>
+    graph.repartitionTopics.has(t) ? repartitionCounts.get(t) : external(t);
+  for (let changed = true; changed;) {
     changed = false;
     for (const r of graph.repartitionTopics.values()) {
       if (repartitionCounts.has(r.name)) continue;
@@ -53,13 +62,17 @@ export function compileGraph(graph: LogicalGraph, groups: readonly NodeGroup[], 
   }
   for (const r of graph.repartitionTopics.keys()) {
     if (!repartitionCounts.has(r)) {
-      throw new MillraceError('MR_TOPOLOGY_INVALID', `the partition count of repartition topic "${r}" cannot be derived (no writer, or a cycle): set numberOfPartitions on it`);
+      throw new MillraceError(
+        'MR_TOPOLOGY_INVALID',
+        `the partition count of repartition topic "${r}" cannot be derived (no writer, or a cycle): set numberOfPartitions on it`,
+      );
     }
   }
 
   const storeSpec = (name: string, partitionsTopic: string | undefined): StoreSpec => {
     const s = graph.stores.get(name);
-    if (s === undefined) throw new MillraceError('MR_TOPOLOGY_INVALID', `unknown store "${name}": define it before use`);
+    if (s === undefined)
+      throw new MillraceError('MR_TOPOLOGY_INVALID', `unknown store "${name}": define it before use`);
     return {
       name: s.name,
       type: 'key-value',
@@ -79,25 +92,56 @@ export function compileGraph(graph: LogicalGraph, groups: readonly NodeGroup[], 
   for (const g of groups) {
     const sourceTopics = sourceTopicsOf(g);
     const partitions = Math.max(1, ...sourceTopics.map((t) => countOf(t) ?? 1));
-    const storeNames = [...new Set(g.nodes.flatMap((n) => {
-      const node = graph.nodes.get(n);
-      return node?.kind === 'processor' ? node.stores : [];
-    }))];
+    const storeNames = [
+      ...new Set(
+        g.nodes.flatMap((n) => {
+          const node = graph.nodes.get(n);
+          return node?.kind === 'processor' ? node.stores : [];
+        }),
+      ),
+    ];
     const stores = storeNames.map((s) => storeSpec(s, undefined));
     const children = (name: string): string[] =>
-      [...graph.nodes.values()].filter((n) => n.kind !== 'source' && n.parents.includes(name)).map((n) => n.name);
+      [...graph.nodes.values()]
+        .filter((n) => n.kind !== 'source' && n.parents.includes(name))
+        .map((n) => n.name);
     const nodes: NodeSpec[] = g.nodes.map((name) => {
       const node = graph.nodes.get(name);
       if (node === undefined) throw new MillraceError('MR_TOPOLOGY_INVALID', `unknown node "${name}"`);
       if (node.kind === 'source') {
-        return { kind: 'source', name, topics: node.topics.map(topicName), keySerde: node.keySerde, valueSerde: node.valueSerde, children: children(name) };
+        return {
+          kind: 'source',
+          name,
+          topics: node.topics.map(topicName),
+          keySerde: node.keySerde,
+          valueSerde: node.valueSerde,
+          children: children(name),
+        };
       }
       if (node.kind === 'sink') {
-        return { kind: 'sink', name, topic: topicName(node.topic), keySerde: node.keySerde, valueSerde: node.valueSerde };
+        return {
+          kind: 'sink',
+          name,
+          topic: topicName(node.topic),
+          keySerde: node.keySerde,
+          valueSerde: node.valueSerde,
+        };
       }
-      return { kind: 'processor', name, supplier: node.supplier, stores: node.stores, children: children(name) };
+      return {
+        kind: 'processor',
+        name,
+        supplier: node.supplier,
+        stores: node.stores,
+        children: children(name),
+      };
     });
-    const spec: SubtopologySpec = { id: g.id, sourceTopics: sourceTopics.map(topicName), nodes, stores: g.global ? stores : stores.filter((s) => !s.global), partitions };
+    const spec: SubtopologySpec = {
+      id: g.id,
+      sourceTopics: sourceTopics.map(topicName),
+      nodes,
+      stores: g.global ? stores : stores.filter((s) => !s.global),
+      partitions,
+    };
     if (g.global) {
       globalSubtopologies.push(spec);
       globalStores.push(...stores);
@@ -106,19 +150,38 @@ export function compileGraph(graph: LogicalGraph, groups: readonly NodeGroup[], 
     subtopologies.push(spec);
     for (const s of spec.stores) {
       if (s.logged && s.changelogTopic !== undefined) {
-        internalTopics.push({ name: s.changelogTopic, kind: 'changelog', partitions, config: CHANGELOG_CONFIG });
+        internalTopics.push({
+          name: s.changelogTopic,
+          kind: 'changelog',
+          partitions,
+          config: CHANGELOG_CONFIG,
+        });
       }
     }
   }
   for (const [name, partitions] of repartitionCounts) {
-    internalTopics.push({ name: topicName(name), kind: 'repartition', partitions, config: REPARTITION_CONFIG });
+    internalTopics.push({
+      name: topicName(name),
+      kind: 'repartition',
+      partitions,
+      config: REPARTITION_CONFIG,
+    });
   }
   internalTopics.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 
   const allSources = [...graph.nodes.values()].flatMap((n) => (n.kind === 'source' ? [n] : []));
-  const sourceTopics = allSources.filter((n) => !n.global).flatMap((n) => n.topics).filter((t) => !graph.repartitionTopics.has(t));
+  const sourceTopics = allSources
+    .filter((n) => !n.global)
+    .flatMap((n) => n.topics)
+    .filter((t) => !graph.repartitionTopics.has(t));
   const globalTopics = allSources.filter((n) => n.global).flatMap((n) => n.topics);
-  const sinkTopics = [...new Set([...graph.nodes.values()].flatMap((n) => (n.kind === 'sink' && !graph.repartitionTopics.has(n.topic) ? [n.topic] : [])))];
+  const sinkTopics = [
+    ...new Set(
+      [...graph.nodes.values()].flatMap((n) =>
+        n.kind === 'sink' && !graph.repartitionTopics.has(n.topic) ? [n.topic] : [],
+      ),
+    ),
+  ];
   const coPartitionGroups = graph.coPartitionGroups.map((group) =>
     group.flatMap((s) => {
       const node = graph.nodes.get(s);
@@ -126,7 +189,8 @@ export function compileGraph(graph: LogicalGraph, groups: readonly NodeGroup[], 
     }),
   );
   const byTopic = new Map<string, SubtopologySpec>();
-  for (const s of [...subtopologies, ...globalSubtopologies]) for (const t of s.sourceTopics) byTopic.set(t, s);
+  for (const s of [...subtopologies, ...globalSubtopologies])
+    for (const t of s.sourceTopics) byTopic.set(t, s);
   return {
     applicationId: app,
     subtopologies,

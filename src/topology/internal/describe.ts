@@ -28,10 +28,17 @@ export function describeGraph(graph: LogicalGraph, groups: readonly NodeGroup[])
   const describeNode = (name: string): NodeDescription => {
     const node = graph.nodes.get(name);
     const successors = [...(children.get(name) ?? [])].sort(order);
-    if (node?.kind === 'source') return { type: 'source', name, topics: node.topics, successors, predecessors: [] };
+    if (node?.kind === 'source')
+      return { type: 'source', name, topics: node.topics, successors, predecessors: [] };
     const predecessors = [...(node?.parents ?? [])].sort(order);
     if (node?.kind === 'sink') return { type: 'sink', name, topic: node.topic, successors, predecessors };
-    return { type: 'processor', name, stores: node?.kind === 'processor' ? node.stores : [], successors, predecessors };
+    return {
+      type: 'processor',
+      name,
+      stores: node?.kind === 'processor' ? node.stores : [],
+      successors,
+      predecessors,
+    };
   };
   const subtopologies: SubtopologyDescription[] = [];
   const globalStores: GlobalStoreDescription[] = [];
@@ -57,15 +64,20 @@ export function describeGraph(graph: LogicalGraph, groups: readonly NodeGroup[])
 const names = (list: readonly string[]): string => (list.length === 0 ? 'none' : list.join(', '));
 
 function nodeText(n: NodeDescription): string {
-  if (n.type === 'source') return `Source: ${n.name} (topics: [${(n.topics ?? []).join(', ')}])\n      --> ${names(n.successors)}`;
-  if (n.type === 'sink') return `Sink: ${n.name} (topic: ${n.topic ?? ''})\n      <-- ${names(n.predecessors)}`;
+  if (n.type === 'source')
+    return `Source: ${n.name} (topics: [${(n.topics ?? []).join(', ')}])\n      --> ${names(n.successors)}`;
+  if (n.type === 'sink')
+    return `Sink: ${n.name} (topic: ${n.topic ?? ''})\n      <-- ${names(n.predecessors)}`;
   return `Processor: ${n.name} (stores: [${(n.stores ?? []).join(', ')}])\n      --> ${names(n.successors)}\n      <-- ${names(n.predecessors)}`;
 }
 
 /** The exact text of Kafka Streams' `TopologyDescription#toString`. */
 function toText(subs: readonly SubtopologyDescription[], globals: readonly GlobalStoreDescription[]): string {
   const parts: { id: number; text: string }[] = [
-    ...subs.map((s) => ({ id: s.id, text: `Sub-topology: ${s.id}\n${s.nodes.map((n) => `    ${nodeText(n)}\n`).join('')}\n` })),
+    ...subs.map((s) => ({
+      id: s.id,
+      text: `Sub-topology: ${s.id}\n${s.nodes.map((n) => `    ${nodeText(n)}\n`).join('')}\n`,
+    })),
     ...globals.map((g) => ({
       id: g.id,
       text: `Sub-topology: ${g.id} for global store (will not generate tasks)\n    ${nodeText(g.source)}\n    ${nodeText(g.processor)}\n`,
@@ -74,7 +86,10 @@ function toText(subs: readonly SubtopologyDescription[], globals: readonly Globa
   return `Topologies:\n ${parts.map((p) => `  ${p.text}`).join('')}`;
 }
 
-function toMermaid(subs: readonly SubtopologyDescription[], globals: readonly GlobalStoreDescription[]): string {
+function toMermaid(
+  subs: readonly SubtopologyDescription[],
+  globals: readonly GlobalStoreDescription[],
+): string {
   const ids = new Map<string, string>();
   const id = (key: string): string => {
     let v = ids.get(key);
@@ -89,16 +104,27 @@ function toMermaid(subs: readonly SubtopologyDescription[], globals: readonly Gl
   const edges: string[] = [];
   const groups = [
     ...subs.map((s) => ({ title: `Sub-topology: ${s.id}`, nodes: s.nodes })),
-    ...globals.map((g) => ({ title: `Sub-topology: ${g.id} (global store ${g.store})`, nodes: [g.source, g.processor] })),
+    ...globals.map((g) => ({
+      title: `Sub-topology: ${g.id} (global store ${g.store})`,
+      nodes: [g.source, g.processor],
+    })),
   ];
   groups.forEach((g, i) => {
     lines.push(`  subgraph s${i}["${esc(g.title)}"]`);
     for (const n of g.nodes) {
-      const label = n.type === 'processor' && (n.stores ?? []).length > 0 ? `${n.name}<br/>stores: ${(n.stores ?? []).join(', ')}` : n.name;
-      lines.push(n.type === 'processor' ? `    ${id(n.name)}["${esc(label)}"]` : `    ${id(n.name)}(["${esc(label)}"])`);
+      const label =
+        n.type === 'processor' && (n.stores ?? []).length > 0
+          ? `${n.name}<br/>stores: ${(n.stores ?? []).join(', ')}`
+          : n.name;
+      lines.push(
+        n.type === 'processor'
+          ? `    ${id(n.name)}["${esc(label)}"]`
+          : `    ${id(n.name)}(["${esc(label)}"])`,
+      );
       for (const c of n.successors) edges.push(`  ${id(n.name)} --> ${id(c)}`);
       for (const t of n.topics ?? []) edges.push(`  ${id(`topic:${t}`)}[/"${esc(t)}"/] -.-> ${id(n.name)}`);
-      if (n.topic !== undefined) edges.push(`  ${id(n.name)} -.-> ${id(`topic:${n.topic}`)}[/"${esc(n.topic)}"/]`);
+      if (n.topic !== undefined)
+        edges.push(`  ${id(n.name)} -.-> ${id(`topic:${n.topic}`)}[/"${esc(n.topic)}"/]`);
     }
     lines.push('  end');
   });

@@ -31,23 +31,43 @@ export class InternalBuilder {
     return this.newName(`${prefix}STATE-STORE-`);
   }
 
-  addSource(name: string, topics: readonly string[], keySerde: Serde<unknown>, valueSerde: Serde<unknown>, global = false): void {
+  addSource(
+    name: string,
+    topics: readonly string[],
+    keySerde: Serde<unknown>,
+    valueSerde: Serde<unknown>,
+    global = false,
+  ): void {
     for (const node of this.#nodes.values()) {
       if (node.kind !== 'source') continue;
       const clash = topics.find((t) => node.topics.includes(t));
       if (clash !== undefined) {
-        throw new MillraceError('MR_TOPOLOGY_INVALID', `topic "${clash}" is read by two sources ("${node.name}" and "${name}"): read it once and share the stream`);
+        throw new MillraceError(
+          'MR_TOPOLOGY_INVALID',
+          `topic "${clash}" is read by two sources ("${node.name}" and "${name}"): read it once and share the stream`,
+        );
       }
     }
     this.#add({ kind: 'source', name, topics: [...topics], keySerde, valueSerde, global });
   }
 
-  addProcessor(name: string, parents: readonly string[], supplier: AnySupplier, stores: readonly string[] = []): void {
+  addProcessor(
+    name: string,
+    parents: readonly string[],
+    supplier: AnySupplier,
+    stores: readonly string[] = [],
+  ): void {
     this.#add({ kind: 'processor', name, parents: [...parents], supplier, stores: [...stores] });
     for (const s of stores) this.connectStore(name, s);
   }
 
-  addSink(name: string, parent: string, topic: string, keySerde: Serde<unknown>, valueSerde: Serde<unknown>): void {
+  addSink(
+    name: string,
+    parent: string,
+    topic: string,
+    keySerde: Serde<unknown>,
+    valueSerde: Serde<unknown>,
+  ): void {
     this.#add({ kind: 'sink', name, parents: [parent], topic, keySerde, valueSerde });
   }
 
@@ -61,7 +81,10 @@ export class InternalBuilder {
   addStore(store: LogicalStore): void {
     this.#checkOpen();
     if (this.#stores.has(store.name)) {
-      throw new MillraceError('MR_TOPOLOGY_INVALID', `store "${store.name}" is defined twice: give each store a unique name`);
+      throw new MillraceError(
+        'MR_TOPOLOGY_INVALID',
+        `store "${store.name}" is defined twice: give each store a unique name`,
+      );
     }
     this.#stores.set(store.name, store);
   }
@@ -74,7 +97,10 @@ export class InternalBuilder {
 
   addRepartitionTopic(name: string, partitions: number | undefined): void {
     if (this.#repartitionTopics.has(name)) {
-      throw new MillraceError('MR_TOPOLOGY_INVALID', `repartition topic "${name}" would be created twice: name the grouping or the repartition() differently`);
+      throw new MillraceError(
+        'MR_TOPOLOGY_INVALID',
+        `repartition topic "${name}" would be created twice: name the grouping or the repartition() differently`,
+      );
     }
     this.#repartitionTopics.set(name, { name, partitions });
   }
@@ -95,7 +121,10 @@ export class InternalBuilder {
       if (node.kind !== 'processor') continue;
       for (const s of node.stores) {
         if (!this.#stores.has(s)) {
-          throw new MillraceError('MR_TOPOLOGY_INVALID', `processor "${node.name}" uses store "${s}", which is not defined: add it with builder.addStateStore({ name: '${s}', ... })`);
+          throw new MillraceError(
+            'MR_TOPOLOGY_INVALID',
+            `processor "${node.name}" uses store "${s}", which is not defined: add it with builder.addStateStore({ name: '${s}', ... })`,
+          );
         }
       }
     }
@@ -111,18 +140,27 @@ export class InternalBuilder {
   #add(node: LogicalNode): void {
     this.#checkOpen();
     if (this.#nodes.has(node.name)) {
-      throw new MillraceError('MR_TOPOLOGY_INVALID', `two nodes are named "${node.name}": give each operation a unique name`);
+      throw new MillraceError(
+        'MR_TOPOLOGY_INVALID',
+        `two nodes are named "${node.name}": give each operation a unique name`,
+      );
     }
     this.#nodes.set(node.name, node);
   }
 
   #checkOpen(): void {
     if (this.#built) {
-      throw new MillraceError('MR_TOPOLOGY_INVALID', 'the builder was already built: make a new builder for another topology');
+      throw new MillraceError(
+        'MR_TOPOLOGY_INVALID',
+        'the builder was already built: make a new builder for another topology',
+      );
     }
   }
 
   #unknown(what: string, name: string): MillraceError {
-    return new MillraceError('MR_TOPOLOGY_INVALID', `unknown ${what} "${name}": build the topology through the DSL`);
+    return new MillraceError(
+      'MR_TOPOLOGY_INVALID',
+      `unknown ${what} "${name}": build the topology through the DSL`,
+    );
   }
 }

@@ -21,7 +21,14 @@ export class KGroupedStreamImpl<K, V> implements KGroupedStream<K, V> {
   readonly #repartitionRequired: boolean;
   readonly #groupedName: string | undefined;
 
-  constructor(b: InternalBuilder, parent: string, keySerde: S, valueSerde: S, repartitionRequired: boolean, groupedName: string | undefined) {
+  constructor(
+    b: InternalBuilder,
+    parent: string,
+    keySerde: S,
+    valueSerde: S,
+    repartitionRequired: boolean,
+    groupedName: string | undefined,
+  ) {
     this.#b = b;
     this.#parent = parent;
     this.#keySerde = keySerde;
@@ -31,7 +38,12 @@ export class KGroupedStreamImpl<K, V> implements KGroupedStream<K, V> {
   }
 
   count(materialized?: Materialized<K, number> & Named): KTable<K, number> {
-    return this.#aggregate('KSTREAM-AGGREGATE-', materialized as M, longSerde(), (old) => ((old as number | undefined) ?? 0) + 1);
+    return this.#aggregate(
+      'KSTREAM-AGGREGATE-',
+      materialized as M,
+      longSerde(),
+      (old) => ((old as number | undefined) ?? 0) + 1,
+    );
   }
 
   reduce(reducer: (aggregate: V, value: V) => V, materialized?: Materialized<K, V> & Named): KTable<K, V> {
@@ -50,7 +62,12 @@ export class KGroupedStreamImpl<K, V> implements KGroupedStream<K, V> {
     );
   }
 
-  #aggregate<VA>(prefix: string, m: M, defaultValueSerde: S, step: (old: unknown, key: unknown, value: unknown) => unknown): KTable<K, VA> {
+  #aggregate<VA>(
+    prefix: string,
+    m: M,
+    defaultValueSerde: S,
+    step: (old: unknown, key: unknown, value: unknown) => unknown,
+  ): KTable<K, VA> {
     const b = this.#b;
     // Store name first, then processor name: the order Kafka Streams burns its counter in.
     const storeName = m?.storeName ?? b.newStoreName(prefix);
@@ -59,9 +76,22 @@ export class KGroupedStreamImpl<K, V> implements KGroupedStream<K, V> {
     const valueSerde = (m?.valueSerde as S) ?? defaultValueSerde ?? jsonSerde();
     let parent = this.#parent;
     if (this.#repartitionRequired) {
-      parent = createRepartitionedSource(b, parent, this.#groupedName ?? storeName, keySerde, this.#valueSerde ?? jsonSerde());
+      parent = createRepartitionedSource(
+        b,
+        parent,
+        this.#groupedName ?? storeName,
+        keySerde,
+        this.#valueSerde ?? jsonSerde(),
+      );
     }
-    b.addStore({ name: storeName, keySerde, valueSerde, logged: m?.loggingEnabled ?? true, persistent: m?.persistent ?? true, globalTopic: undefined });
+    b.addStore({
+      name: storeName,
+      keySerde,
+      valueSerde,
+      logged: m?.loggingEnabled ?? true,
+      persistent: m?.persistent ?? true,
+      globalTopic: undefined,
+    });
     b.addProcessor(name, [parent], streamAggregateSupplier(storeName, step), [storeName]);
     return new KTableImpl<K, VA>(b, name, storeName, keySerde, valueSerde);
   }

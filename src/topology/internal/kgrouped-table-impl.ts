@@ -21,7 +21,13 @@ export class KGroupedTableImpl<K, V> implements KGroupedTable<K, V> {
   readonly #valueSerde: S;
   readonly #groupedName: string | undefined;
 
-  constructor(b: InternalBuilder, parent: string, keySerde: S, valueSerde: S, groupedName: string | undefined) {
+  constructor(
+    b: InternalBuilder,
+    parent: string,
+    keySerde: S,
+    valueSerde: S,
+    groupedName: string | undefined,
+  ) {
     this.#b = b;
     this.#parent = parent;
     this.#keySerde = keySerde;
@@ -30,11 +36,29 @@ export class KGroupedTableImpl<K, V> implements KGroupedTable<K, V> {
   }
 
   count(materialized?: Materialized<K, number> & Named): KTable<K, number> {
-    return this.#aggregate('KTABLE-AGGREGATE-', materialized as M, longSerde(), () => 0, (agg) => (agg as number) + 1, (agg) => (agg as number) - 1);
+    return this.#aggregate(
+      'KTABLE-AGGREGATE-',
+      materialized as M,
+      longSerde(),
+      () => 0,
+      (agg) => (agg as number) + 1,
+      (agg) => (agg as number) - 1,
+    );
   }
 
-  reduce(adder: (aggregate: V, value: V) => V, subtractor: (aggregate: V, value: V) => V, materialized?: Materialized<K, V> & Named): KTable<K, V> {
-    return this.#aggregate('KTABLE-REDUCE-', materialized as M, this.#valueSerde, undefined, adder as Fn, subtractor as Fn);
+  reduce(
+    adder: (aggregate: V, value: V) => V,
+    subtractor: (aggregate: V, value: V) => V,
+    materialized?: Materialized<K, V> & Named,
+  ): KTable<K, V> {
+    return this.#aggregate(
+      'KTABLE-REDUCE-',
+      materialized as M,
+      this.#valueSerde,
+      undefined,
+      adder as Fn,
+      subtractor as Fn,
+    );
   }
 
   aggregate<VA>(
@@ -53,7 +77,14 @@ export class KGroupedTableImpl<K, V> implements KGroupedTable<K, V> {
     );
   }
 
-  #aggregate<VA>(prefix: string, m: M, defaultValueSerde: S, init: (() => unknown) | undefined, add: Fn, subtract: Fn): KTable<K, VA> {
+  #aggregate<VA>(
+    prefix: string,
+    m: M,
+    defaultValueSerde: S,
+    init: (() => unknown) | undefined,
+    add: Fn,
+    subtract: Fn,
+  ): KTable<K, VA> {
     const b = this.#b;
     const storeName = m?.storeName ?? b.newStoreName(prefix);
     const named = m?.name;
@@ -67,7 +98,14 @@ export class KGroupedTableImpl<K, V> implements KGroupedTable<K, V> {
     b.addRepartitionTopic(topic, undefined);
     b.addSink(sinkName, this.#parent, topic, keySerde, wire as Serde<unknown>);
     b.addSource(sourceName, [topic], keySerde, wire as Serde<unknown>);
-    b.addStore({ name: storeName, keySerde, valueSerde, logged: m?.loggingEnabled ?? true, persistent: m?.persistent ?? true, globalTopic: undefined });
+    b.addStore({
+      name: storeName,
+      keySerde,
+      valueSerde,
+      logged: m?.loggingEnabled ?? true,
+      persistent: m?.persistent ?? true,
+      globalTopic: undefined,
+    });
     b.addProcessor(name, [sourceName], tableAggregateSupplier(storeName, init, add, subtract), [storeName]);
     return new KTableImpl<K, VA>(b, name, storeName, keySerde, valueSerde);
   }

@@ -53,7 +53,9 @@ export class KStreamImpl<K, V> implements KStream<K, V> {
   }
 
   mapValues<VR>(mapper: (value: V, key: K) => VR, named?: Named): KStream<K, VR> {
-    return this.#op('KSTREAM-MAPVALUES-', named, (r) => ({ ...r, value: mapper(r.value as V, r.key as K) }), { value: true });
+    return this.#op('KSTREAM-MAPVALUES-', named, (r) => ({ ...r, value: mapper(r.value as V, r.key as K) }), {
+      value: true,
+    });
   }
 
   flatMap<KR, VR>(mapper: (key: K, value: V) => Iterable<KeyValue<KR, VR>>, named?: Named): KStream<KR, VR> {
@@ -75,7 +77,12 @@ export class KStreamImpl<K, V> implements KStream<K, V> {
   }
 
   selectKey<KR>(selector: (key: K, value: V) => KR, named?: Named): KStream<KR, V> {
-    return this.#op('KSTREAM-KEY-SELECT-', named, (r) => ({ ...r, key: selector(r.key as K, r.value as V) }), { key: true });
+    return this.#op(
+      'KSTREAM-KEY-SELECT-',
+      named,
+      (r) => ({ ...r, key: selector(r.key as K, r.value as V) }),
+      { key: true },
+    );
   }
 
   peek(action: (key: K, value: V) => void, named?: Named): KStream<K, V> {
@@ -92,7 +99,11 @@ export class KStreamImpl<K, V> implements KStream<K, V> {
   merge(other: KStream<K, V>, named?: Named): KStream<K, V> {
     const o = other as KStreamImpl<K, V>;
     const name = named?.name ?? this.b.newName('KSTREAM-MERGE-');
-    this.b.addProcessor(name, [this.name, o.name], statelessSupplier((r) => r));
+    this.b.addProcessor(
+      name,
+      [this.name, o.name],
+      statelessSupplier((r) => r),
+    );
     return new KStreamImpl(
       this.b,
       name,
@@ -113,9 +124,17 @@ export class KStreamImpl<K, V> implements KStream<K, V> {
     );
   }
 
-  process<KOut, VOut>(supplier: ProcessorSupplier<K, V, KOut, VOut>, options?: ProcessOptions): KStream<KOut, VOut> {
+  process<KOut, VOut>(
+    supplier: ProcessorSupplier<K, V, KOut, VOut>,
+    options?: ProcessOptions,
+  ): KStream<KOut, VOut> {
     const name = options?.name ?? this.b.newName('KSTREAM-PROCESSOR-');
-    this.b.addProcessor(name, [this.name], supplier as ProcessorSupplier<unknown, unknown, unknown, unknown>, options?.stores ?? []);
+    this.b.addProcessor(
+      name,
+      [this.name],
+      supplier as ProcessorSupplier<unknown, unknown, unknown, unknown>,
+      options?.stores ?? [],
+    );
     // A custom processor may change the key: a later aggregation repartitions, as in Kafka Streams.
     return new KStreamImpl(this.b, name, options?.keySerde, options?.valueSerde, true);
   }
@@ -133,7 +152,9 @@ export class KStreamImpl<K, V> implements KStream<K, V> {
 
   groupBy<KR>(selector: (key: K, value: V) => KR, grouped?: Grouped<KR, V>): KGroupedStream<KR, V> {
     // Kafka Streams names the key-select node after the grouping when it is named.
-    const selected = this.selectKey(selector, { name: grouped?.name ?? this.b.newName('KSTREAM-KEY-SELECT-') }) as KStreamImpl<KR, V>;
+    const selected = this.selectKey(selector, {
+      name: grouped?.name ?? this.b.newName('KSTREAM-KEY-SELECT-'),
+    }) as KStreamImpl<KR, V>;
     return new KGroupedStreamImpl<KR, V>(
       this.b,
       selected.name,
@@ -148,7 +169,14 @@ export class KStreamImpl<K, V> implements KStream<K, V> {
     const prefix = repartitioned?.name ?? this.b.newName('KSTREAM-REPARTITION-');
     const keySerde = (repartitioned?.keySerde as S) ?? this.keySerde ?? jsonSerde();
     const valueSerde = (repartitioned?.valueSerde as S) ?? this.valueSerde ?? jsonSerde();
-    const source = createRepartitionedSource(this.b, this.name, prefix, keySerde, valueSerde, repartitioned?.numberOfPartitions);
+    const source = createRepartitionedSource(
+      this.b,
+      this.name,
+      prefix,
+      keySerde,
+      valueSerde,
+      repartitioned?.numberOfPartitions,
+    );
     return new KStreamImpl(this.b, source, keySerde, valueSerde, false);
   }
 

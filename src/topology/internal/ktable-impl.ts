@@ -7,7 +7,11 @@ import type { Grouped, Named } from '../options.ts';
 import type { InternalBuilder } from './internal-builder.ts';
 import { KGroupedTableImpl } from './kgrouped-table-impl.ts';
 import { KStreamImpl } from './kstream-impl.ts';
-import { tableChangeSupplier, tableRepartitionMapSupplier, tableToStreamSupplier } from './processors/table-processors.ts';
+import {
+  tableChangeSupplier,
+  tableRepartitionMapSupplier,
+  tableToStreamSupplier,
+} from './processors/table-processors.ts';
 
 type S = Serde<unknown> | undefined;
 
@@ -45,15 +49,39 @@ export class KTableImpl<K, V> implements KTable<K, V> {
     return new KStreamImpl(this.#b, name, this.#keySerde, this.#valueSerde, false);
   }
 
-  groupBy<KR, VR>(selector: (key: K, value: V) => KeyValue<KR, VR>, grouped?: Grouped<KR, VR>): KGroupedTable<KR, VR> {
+  groupBy<KR, VR>(
+    selector: (key: K, value: V) => KeyValue<KR, VR>,
+    grouped?: Grouped<KR, VR>,
+  ): KGroupedTable<KR, VR> {
     const name = grouped?.name ?? this.#b.newName('KTABLE-SELECT-');
-    this.#b.addProcessor(name, [this.name], tableRepartitionMapSupplier(selector as (k: unknown, v: unknown) => KeyValue<unknown, unknown>));
-    return new KGroupedTableImpl<KR, VR>(this.#b, name, grouped?.keySerde as S, grouped?.valueSerde as S, grouped?.name);
+    this.#b.addProcessor(
+      name,
+      [this.name],
+      tableRepartitionMapSupplier(selector as (k: unknown, v: unknown) => KeyValue<unknown, unknown>),
+    );
+    return new KGroupedTableImpl<KR, VR>(
+      this.#b,
+      name,
+      grouped?.keySerde as S,
+      grouped?.valueSerde as S,
+      grouped?.name,
+    );
   }
 
-  #change<VR>(prefix: string, named: Named | undefined, f: (v: unknown, k: unknown) => unknown, valueChanged: boolean): KTable<K, VR> {
+  #change<VR>(
+    prefix: string,
+    named: Named | undefined,
+    f: (v: unknown, k: unknown) => unknown,
+    valueChanged: boolean,
+  ): KTable<K, VR> {
     const name = named?.name ?? this.#b.newName(prefix);
     this.#b.addProcessor(name, [this.name], tableChangeSupplier(f));
-    return new KTableImpl<K, VR>(this.#b, name, undefined, this.#keySerde, valueChanged ? undefined : this.#valueSerde);
+    return new KTableImpl<K, VR>(
+      this.#b,
+      name,
+      undefined,
+      this.#keySerde,
+      valueChanged ? undefined : this.#valueSerde,
+    );
   }
 }

@@ -39,7 +39,10 @@ export function makeNodeGroups(graph: LogicalGraph): NodeGroup[] {
       else union(owner, node.name);
     }
   }
-  const sources = [...graph.nodes.values()].filter((n) => n.kind === 'source').map((n) => n.name).sort();
+  const sources = [...graph.nodes.values()]
+    .filter((n) => n.kind === 'source')
+    .map((n) => n.name)
+    .sort();
   const order = [...sources, ...[...graph.nodes.keys()].filter((n) => !sources.includes(n))];
   const ids = new Map<string, number>();
   const members = new Map<number, string[]>();

@@ -34,9 +34,12 @@ export class StreamsBuilderImpl implements StreamsBuilder {
     // Kafka Streams' order: store name, source name, table-source name.
     const storeName = materialized?.storeName ?? b.newStoreName(`${topic}-`);
     const sourceName = consumed?.name ?? b.newName('KSTREAM-SOURCE-');
-    const tableName = consumed?.name !== undefined ? `${consumed.name}-table-source` : b.newName('KTABLE-SOURCE-');
-    const keySerde = (materialized?.keySerde as S | undefined) ?? (consumed?.keySerde as S | undefined) ?? jsonSerde();
-    const valueSerde = (materialized?.valueSerde as S | undefined) ?? (consumed?.valueSerde as S | undefined) ?? jsonSerde();
+    const tableName =
+      consumed?.name !== undefined ? `${consumed.name}-table-source` : b.newName('KTABLE-SOURCE-');
+    const keySerde =
+      (materialized?.keySerde as S | undefined) ?? (consumed?.keySerde as S | undefined) ?? jsonSerde();
+    const valueSerde =
+      (materialized?.valueSerde as S | undefined) ?? (consumed?.valueSerde as S | undefined) ?? jsonSerde();
     b.addSource(sourceName, [topic], keySerde, valueSerde);
     b.addStore({
       name: storeName,
@@ -50,16 +53,30 @@ export class StreamsBuilderImpl implements StreamsBuilder {
     return new KTableImpl<K, V>(b, tableName, storeName, keySerde, valueSerde);
   }
 
-  globalTable<K, V>(topic: string, consumed?: Consumed<K, V>, materialized?: Materialized<K, V>): GlobalKTable<K, V> {
+  globalTable<K, V>(
+    topic: string,
+    consumed?: Consumed<K, V>,
+    materialized?: Materialized<K, V>,
+  ): GlobalKTable<K, V> {
     const b = this.#b;
     const storeName = materialized?.storeName ?? b.newStoreName(`${topic}-`);
     const sourceName = consumed?.name ?? b.newName('KSTREAM-SOURCE-');
-    const tableName = consumed?.name !== undefined ? `${consumed.name}-table-source` : b.newName('KTABLE-SOURCE-');
-    const keySerde = (materialized?.keySerde as S | undefined) ?? (consumed?.keySerde as S | undefined) ?? jsonSerde();
-    const valueSerde = (materialized?.valueSerde as S | undefined) ?? (consumed?.valueSerde as S | undefined) ?? jsonSerde();
+    const tableName =
+      consumed?.name !== undefined ? `${consumed.name}-table-source` : b.newName('KTABLE-SOURCE-');
+    const keySerde =
+      (materialized?.keySerde as S | undefined) ?? (consumed?.keySerde as S | undefined) ?? jsonSerde();
+    const valueSerde =
+      (materialized?.valueSerde as S | undefined) ?? (consumed?.valueSerde as S | undefined) ?? jsonSerde();
     b.addSource(sourceName, [topic], keySerde, valueSerde, true);
     // A global store is restored from its source topic: it has no changelog of its own.
-    b.addStore({ name: storeName, keySerde, valueSerde, logged: false, persistent: materialized?.persistent ?? true, globalTopic: topic });
+    b.addStore({
+      name: storeName,
+      keySerde,
+      valueSerde,
+      logged: false,
+      persistent: materialized?.persistent ?? true,
+      globalTopic: topic,
+    });
     b.addProcessor(tableName, [sourceName], tableSourceSupplier(storeName), [storeName]);
     return { queryableStoreName: storeName };
   }

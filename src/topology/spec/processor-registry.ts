@@ -33,12 +33,19 @@ type AnyFn = (...args: any[]) => any;
  * ```
  */
 export interface ProcessorRegistry {
-  registerProcessor(name: string, factory: (params: SpecParams) => ProcessorSupplier<unknown, unknown, unknown, unknown>): ProcessorRegistry;
+  registerProcessor(
+    name: string,
+    factory: (params: SpecParams) => ProcessorSupplier<unknown, unknown, unknown, unknown>,
+  ): ProcessorRegistry;
   registerFunction(name: string, factory: (params: SpecParams) => AnyFn): ProcessorRegistry;
   registerAggregator(name: string, factory: (params: SpecParams) => AggregatorDefinition): ProcessorRegistry;
   registerReducer(name: string, factory: (params: SpecParams) => ReducerDefinition): ProcessorRegistry;
   registerSerde(name: string, serde: Serde<unknown>): ProcessorRegistry;
-  processor(name: string, params: SpecParams, at: string): ProcessorSupplier<unknown, unknown, unknown, unknown>;
+  processor(
+    name: string,
+    params: SpecParams,
+    at: string,
+  ): ProcessorSupplier<unknown, unknown, unknown, unknown>;
   fn(name: string, params: SpecParams, at: string): AnyFn;
   aggregator(name: string, params: SpecParams, at: string): AggregatorDefinition;
   reducer(name: string, params: SpecParams, at: string): ReducerDefinition;

@@ -3,7 +3,11 @@
  * object written out (for editors); test/src/topology/spec/schema.test.ts checks that the two agree.
  */
 const name = { type: 'string', minLength: 1, pattern: '^[A-Za-z0-9._-]+$' } as const;
-const serde = { type: 'string', minLength: 1, description: 'string | json | long | bytes | a serde registered by name' } as const;
+const serde = {
+  type: 'string',
+  minLength: 1,
+  description: 'string | json | long | bytes | a serde registered by name',
+} as const;
 const fnRef = {
   type: 'object',
   required: ['fn'],
@@ -18,8 +22,18 @@ const materialized = {
   persistent: { type: 'boolean' },
   name,
 } as const;
-const obj = (properties: Record<string, unknown>, required: string[] = []) => ({ type: 'object', additionalProperties: false, required, properties });
-const step = (op: string, body: unknown) => ({ type: 'object', additionalProperties: false, required: [op], properties: { [op]: body } });
+const obj = (properties: Record<string, unknown>, required: string[] = []) => ({
+  type: 'object',
+  additionalProperties: false,
+  required,
+  properties,
+});
+const step = (op: string, body: unknown) => ({
+  type: 'object',
+  additionalProperties: false,
+  required: [op],
+  properties: { [op]: body },
+});
 
 export const TOPOLOGY_SPEC_SCHEMA = {
   $schema: 'http://json-schema.org/draft-07/schema#',
@@ -56,7 +70,16 @@ export const TOPOLOGY_SPEC_SCHEMA = {
     },
     stores: {
       type: 'array',
-      items: obj({ name, keySerde: serde, valueSerde: serde, logging: { type: 'boolean' }, persistent: { type: 'boolean' } }, ['name']),
+      items: obj(
+        {
+          name,
+          keySerde: serde,
+          valueSerde: serde,
+          logging: { type: 'boolean' },
+          persistent: { type: 'boolean' },
+        },
+        ['name'],
+      ),
     },
     pipelines: { type: 'array', minItems: 1, items: { $ref: '#/definitions/pipeline' } },
   },
@@ -71,16 +94,52 @@ export const TOPOLOGY_SPEC_SCHEMA = {
     ),
     step: {
       oneOf: [
-        ...['filter', 'filterNot', 'map', 'mapValues', 'flatMap', 'flatMapValues', 'selectKey', 'peek'].map((op) => step(op, fnRef)),
+        ...['filter', 'filterNot', 'map', 'mapValues', 'flatMap', 'flatMapValues', 'selectKey', 'peek'].map(
+          (op) => step(op, fnRef),
+        ),
         step('groupByKey', obj({ name, keySerde: serde, valueSerde: serde })),
-        step('groupBy', obj({ fn: { type: 'string', minLength: 1 }, params: { type: 'object' }, name, keySerde: serde, valueSerde: serde }, ['fn'])),
+        step(
+          'groupBy',
+          obj(
+            {
+              fn: { type: 'string', minLength: 1 },
+              params: { type: 'object' },
+              name,
+              keySerde: serde,
+              valueSerde: serde,
+            },
+            ['fn'],
+          ),
+        ),
         step('count', obj(materialized)),
-        step('reduce', obj({ fn: { type: 'string', minLength: 1 }, params: { type: 'object' }, ...materialized }, ['fn'])),
-        step('aggregate', obj({ fn: { type: 'string', minLength: 1 }, params: { type: 'object' }, ...materialized }, ['fn'])),
+        step(
+          'reduce',
+          obj({ fn: { type: 'string', minLength: 1 }, params: { type: 'object' }, ...materialized }, ['fn']),
+        ),
+        step(
+          'aggregate',
+          obj({ fn: { type: 'string', minLength: 1 }, params: { type: 'object' }, ...materialized }, ['fn']),
+        ),
         step('toStream', obj({ name })),
-        step('repartition', obj({ name, keySerde: serde, valueSerde: serde, partitions: { type: 'integer', minimum: 1 } })),
+        step(
+          'repartition',
+          obj({ name, keySerde: serde, valueSerde: serde, partitions: { type: 'integer', minimum: 1 } }),
+        ),
         step('to', obj({ topic: name, keySerde: serde, valueSerde: serde, name }, ['topic'])),
-        step('process', obj({ processor: { type: 'string', minLength: 1 }, params: { type: 'object' }, stores: { type: 'array', items: name }, keySerde: serde, valueSerde: serde, name }, ['processor'])),
+        step(
+          'process',
+          obj(
+            {
+              processor: { type: 'string', minLength: 1 },
+              params: { type: 'object' },
+              stores: { type: 'array', items: name },
+              keySerde: serde,
+              valueSerde: serde,
+              name,
+            },
+            ['processor'],
+          ),
+        ),
         step('merge', obj({ with: name, name }, ['with'])),
         step(
           'split',
@@ -90,7 +149,14 @@ export const TOPOLOGY_SPEC_SCHEMA = {
               branches: {
                 type: 'array',
                 minItems: 1,
-                items: obj({ fn: { type: 'string', minLength: 1 }, params: { type: 'object' }, name, default: { type: 'boolean' }, steps: { type: 'array', items: { $ref: '#/definitions/step' } }, as: name }),
+                items: obj({
+                  fn: { type: 'string', minLength: 1 },
+                  params: { type: 'object' },
+                  name,
+                  default: { type: 'boolean' },
+                  steps: { type: 'array', items: { $ref: '#/definitions/step' } },
+                  as: name,
+                }),
               },
             },
             ['branches'],

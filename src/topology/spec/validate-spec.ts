@@ -11,7 +11,10 @@ function validators(): ValidateFunction {
     const ajv = new Ajv({ allErrors: true, strict: false });
     full = ajv.compile(TOPOLOGY_SPEC_SCHEMA);
     for (const branch of TOPOLOGY_SPEC_SCHEMA.definitions.step.oneOf) {
-      perOp.set(branch.required[0] as string, ajv.compile({ definitions: TOPOLOGY_SPEC_SCHEMA.definitions, ...branch }));
+      perOp.set(
+        branch.required[0] as string,
+        ajv.compile({ definitions: TOPOLOGY_SPEC_SCHEMA.definitions, ...branch }),
+      );
     }
   }
   return full;
@@ -43,7 +46,10 @@ export function validateSpec(spec: unknown): void {
 }
 
 function stepProblems(spec: unknown, path: string): string[] {
-  const step = path.split('/').slice(1).reduce<unknown>((v, k) => (v as Record<string, unknown> | undefined)?.[k], spec);
+  const step = path
+    .split('/')
+    .slice(1)
+    .reduce<unknown>((v, k) => (v as Record<string, unknown> | undefined)?.[k], spec);
   const ops = [...perOp.keys()];
   if (typeof step !== 'object' || step === null || Object.keys(step).length !== 1) {
     return [`${path}: a step is an object with exactly one operation (one of ${ops.join(', ')})`];
@@ -63,7 +69,9 @@ function describe(err: ErrorObject, prefix = ''): string {
   if (err.keyword === 'additionalProperties') {
     return `${at}: unknown field "${String(err.params.additionalProperty)}": remove it or check its spelling`;
   }
-  if (err.keyword === 'required') return `${at}: missing required field "${String(err.params.missingProperty)}"`;
-  if (err.keyword === 'enum') return `${at}: must be one of ${(err.params.allowedValues as unknown[]).join(', ')}`;
+  if (err.keyword === 'required')
+    return `${at}: missing required field "${String(err.params.missingProperty)}"`;
+  if (err.keyword === 'enum')
+    return `${at}: must be one of ${(err.params.allowedValues as unknown[]).join(', ')}`;
   return `${at}: ${err.message ?? 'is invalid'}`;
 }

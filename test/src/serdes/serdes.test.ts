@@ -13,7 +13,11 @@ describe('serdes', () => {
   });
 
   it('jsonSchemaSerde rejects values that do not match, naming the path', () => {
-    const serde = jsonSchemaSerde<{ id: string }>({ type: 'object', required: ['id'], properties: { id: { type: 'string' } } });
+    const serde = jsonSchemaSerde<{ id: string }>({
+      type: 'object',
+      required: ['id'],
+      properties: { id: { type: 'string' } },
+    });
     expect(serde.deserialize(serde.serialize({ id: 'a' }))).toEqual({ id: 'a' });
     try {
       serde.deserialize(new TextEncoder().encode('{"id":1}'));

@@ -11,7 +11,12 @@ const str = stringSerde();
 function wordCount() {
   const b = createStreamsBuilder();
   b.stream<string, string>('lines', { keySerde: str, valueSerde: str })
-    .flatMapValues((line) => line.toLowerCase().split(/\W+/).filter((w) => w.length > 0))
+    .flatMapValues((line) =>
+      line
+        .toLowerCase()
+        .split(/\W+/)
+        .filter((w) => w.length > 0),
+    )
     .groupBy((_k, w) => w, { keySerde: str })
     .count({ storeName: 'counts' })
     .toStream()
@@ -45,7 +50,12 @@ describe('TopologyTestDriver', () => {
     const input = driver.createInputTopic('lines', str, str);
     const output = driver.createOutputTopic('word-counts', str, longSerde());
     void input.pipeInput(null, 'a b a');
-    expect(output.readKeyValuesToMap()).toEqual(new Map([['a', 2], ['b', 1]]));
+    expect(output.readKeyValuesToMap()).toEqual(
+      new Map([
+        ['a', 2],
+        ['b', 1],
+      ]),
+    );
   });
 
   it('counts by key and keeps record timestamps', async () => {
@@ -80,7 +90,9 @@ describe('TopologyTestDriver', () => {
       .toStream()
       .to('region-counts', { valueSerde: longSerde() });
     const topology = b.build();
-    expect(topology.describe().toString()).toContain('Sink: KSTREAM-SINK-0000000004 (topic: users-per-region-repartition)');
+    expect(topology.describe().toString()).toContain(
+      'Sink: KSTREAM-SINK-0000000004 (topic: users-per-region-repartition)',
+    );
     const driver = createTopologyTestDriver(topology);
     const input = driver.createInputTopic('user-regions', str, str);
     const output = driver.createOutputTopic('region-counts', str, longSerde());
@@ -98,13 +110,18 @@ describe('TopologyTestDriver', () => {
     const store = driver.getKeyValueStore<string, number>('users-per-region');
     expect(store.get('asia')).toBe(0);
     expect(store.get('europe')).toBe(1);
-    expect(driver.getKeyValueStore<string, string>('user-regions-STATE-STORE-0000000000').get('bob')).toBeUndefined();
+    expect(
+      driver.getKeyValueStore<string, string>('user-regions-STATE-STORE-0000000000').get('bob'),
+    ).toBeUndefined();
   });
 
   it('aggregates a re-keyed table with adder and subtractor', async () => {
     const b = createStreamsBuilder();
     b.table<string, { dept: string; salary: number }>('employees', { keySerde: str, valueSerde: jsonSerde() })
-      .groupBy((_id, e) => ({ key: e.dept, value: e.salary }), { keySerde: str, valueSerde: jsonSerde<number>() })
+      .groupBy((_id, e) => ({ key: e.dept, value: e.salary }), {
+        keySerde: str,
+        valueSerde: jsonSerde<number>(),
+      })
       .aggregate(
         () => 0,
         (_k, v, agg) => agg + v,
@@ -133,11 +150,17 @@ describe('TopologyTestDriver', () => {
       .branch((_k, amount) => amount >= 10, { name: 'medium', chain: (s) => s.mapValues((v) => v * 10) })
       .defaultBranch();
     expect([...branches.keys()]).toEqual(['by-size-large', 'by-size-medium', 'by-size-0']);
-    branches.get('by-size-large')?.map((k, v) => ({ key: k.toUpperCase(), value: v })).to('large', { keySerde: str });
+    branches
+      .get('by-size-large')
+      ?.map((k, v) => ({ key: k.toUpperCase(), value: v }))
+      .to('large', { keySerde: str });
     const small = branches.get('by-size-0');
     const medium = branches.get('by-size-medium');
     if (small === undefined || medium === undefined) throw new Error('missing branch');
-    small.merge(medium).peek(() => undefined).to('rest');
+    small
+      .merge(medium)
+      .peek(() => undefined)
+      .to('rest');
     const driver = createTopologyTestDriver(b.build());
     const input = driver.createInputTopic('orders', str, jsonSerde<number>());
     const large = driver.createOutputTopic('large', str, jsonSerde<number>());
@@ -172,7 +195,12 @@ describe('TopologyTestDriver', () => {
               c.schedule(100, 'stream-time', (t) => void fired.push(`stream@${t}`));
               c.schedule(1_000, 'wall-clock', (t) => {
                 fired.push(`wall@${t}`);
-                return ctx.forward({ key: 'total', value: store.approximateNumEntries(), timestamp: t, headers: [] });
+                return ctx.forward({
+                  key: 'total',
+                  value: store.approximateNumEntries(),
+                  timestamp: t,
+                  headers: [],
+                });
               });
             },
             process(r) {
@@ -228,7 +256,11 @@ describe('TopologyTestDriver', () => {
 
   it('reads a global table from any task', async () => {
     const b = createStreamsBuilder();
-    const names = b.globalTable<string, string>('names', { keySerde: str, valueSerde: str }, { storeName: 'names-store' });
+    const names = b.globalTable<string, string>(
+      'names',
+      { keySerde: str, valueSerde: str },
+      { storeName: 'names-store' },
+    );
     b.stream<string, string>('ids', { keySerde: str, valueSerde: str })
       .process<string, string>(
         () => {
@@ -245,10 +277,15 @@ describe('TopologyTestDriver', () => {
       )
       .to('named');
     const topology = b.build();
-    expect(topology.describe().toString()).toContain('Sub-topology: 0 for global store (will not generate tasks)');
+    expect(topology.describe().toString()).toContain(
+      'Sub-topology: 0 for global store (will not generate tasks)',
+    );
     const driver = createTopologyTestDriver(topology);
     await driver.createInputTopic('names', str, str).pipeInput('1', 'Ada');
-    await driver.createInputTopic('ids', str, str).pipeRecordList([{ key: '1', value: '' }, { key: '2', value: '' }]);
+    await driver.createInputTopic('ids', str, str).pipeRecordList([
+      { key: '1', value: '' },
+      { key: '2', value: '' },
+    ]);
     expect(driver.createOutputTopic('named', str, str).readKeyValuesToList()).toEqual([
       { key: '1', value: 'Ada' },
       { key: '2', value: 'unknown' },
@@ -269,12 +306,17 @@ describe('TopologyTestDriver', () => {
   it('wraps processor failures with the node and position', () => {
     const b = createStreamsBuilder();
     b.stream<string, string>('in', { keySerde: str, valueSerde: str })
-      .mapValues(() => {
-        throw new Error('boom');
-      }, { name: 'exploder' })
+      .mapValues(
+        () => {
+          throw new Error('boom');
+        },
+        { name: 'exploder' },
+      )
       .to('out');
     const driver = createTopologyTestDriver(b.build());
     const input = driver.createInputTopic('in', str, str);
-    expect(() => input.pipeInput('k', 'v')).toThrow(/processor "exploder" of task 0_0 failed on in-0@0: boom/);
+    expect(() => input.pipeInput('k', 'v')).toThrow(
+      /processor "exploder" of task 0_0 failed on in-0@0: boom/,
+    );
   });
 });

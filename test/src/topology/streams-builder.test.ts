@@ -55,15 +55,26 @@ describe('StreamsBuilder', () => {
 
   it('uses generated repartition node names when the store is unnamed', () => {
     const b = createStreamsBuilder();
-    b.stream<string, string>('in').selectKey((_k, v) => v).groupByKey().count();
+    b.stream<string, string>('in')
+      .selectKey((_k, v) => v)
+      .groupByKey()
+      .count();
     const text = b.build().describe().toString();
-    expect(text).toContain('Sink: KSTREAM-SINK-0000000004 (topic: KSTREAM-AGGREGATE-STATE-STORE-0000000002-repartition)');
-    expect(text).toContain('Source: KSTREAM-SOURCE-0000000006 (topics: [KSTREAM-AGGREGATE-STATE-STORE-0000000002-repartition])');
+    expect(text).toContain(
+      'Sink: KSTREAM-SINK-0000000004 (topic: KSTREAM-AGGREGATE-STATE-STORE-0000000002-repartition)',
+    );
+    expect(text).toContain(
+      'Source: KSTREAM-SOURCE-0000000006 (topics: [KSTREAM-AGGREGATE-STATE-STORE-0000000002-repartition])',
+    );
   });
 
   it('does not repartition when the key did not change', () => {
     const b = createStreamsBuilder();
-    b.stream<string, string>('in').mapValues((v) => v.length).filter(() => true).groupByKey().count({ storeName: 'c' });
+    b.stream<string, string>('in')
+      .mapValues((v) => v.length)
+      .filter(() => true)
+      .groupByKey()
+      .count({ storeName: 'c' });
     const d = b.build().describe();
     expect(d.subtopologies).toHaveLength(1);
     expect(d.toString()).not.toContain('repartition');
@@ -71,9 +82,16 @@ describe('StreamsBuilder', () => {
 
   it('compiles internal topics with prefixed names and partition counts', () => {
     const b = createStreamsBuilder();
-    b.stream<string, string>('orders').selectKey((_k, v) => v).groupByKey({ name: 'by-customer' }).count({ storeName: 'per-customer' });
-    b.stream<string, string>('other').repartition({ name: 'spread', numberOfPartitions: 12 }).to('spread-out');
-    const compiled = b.build().compile({ applicationId: 'shop', partitionsOf: (t) => ({ orders: 6, other: 3 })[t] });
+    b.stream<string, string>('orders')
+      .selectKey((_k, v) => v)
+      .groupByKey({ name: 'by-customer' })
+      .count({ storeName: 'per-customer' });
+    b.stream<string, string>('other')
+      .repartition({ name: 'spread', numberOfPartitions: 12 })
+      .to('spread-out');
+    const compiled = b
+      .build()
+      .compile({ applicationId: 'shop', partitionsOf: (t) => ({ orders: 6, other: 3 })[t] });
     expect(compiled.internalTopics.map((t) => [t.name, t.kind, t.partitions])).toEqual([
       ['shop-by-customer-repartition', 'repartition', 6],
       ['shop-per-customer-changelog', 'changelog', 6],

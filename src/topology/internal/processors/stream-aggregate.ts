@@ -21,7 +21,13 @@ export function streamAggregateSupplier(
         store = c.getStateStore(storeName);
       },
       process(record) {
-        if (record.key === null || record.key === undefined || record.value === null || record.value === undefined) return undefined;
+        if (
+          record.key === null ||
+          record.key === undefined ||
+          record.value === null ||
+          record.value === undefined
+        )
+          return undefined;
         const old = store.get(record.key);
         const next = step(old, record.key, record.value);
         store.put(record.key, next);

@@ -90,8 +90,10 @@ export function tableRepartitionMapSupplier(
           out.push({ key: newPair.key, value: { newValue: newPair.value, oldValue: oldPair.value } });
         } else {
           // old first, as in Kafka Streams, so a value moving between groups leaves before it arrives
-          if (oldPair !== undefined && !isNull(oldPair.key)) out.push({ key: oldPair.key, value: { newValue: null, oldValue: oldPair.value } });
-          if (newPair !== undefined && !isNull(newPair.key)) out.push({ key: newPair.key, value: { newValue: newPair.value, oldValue: null } });
+          if (oldPair !== undefined && !isNull(oldPair.key))
+            out.push({ key: oldPair.key, value: { newValue: null, oldValue: oldPair.value } });
+          if (newPair !== undefined && !isNull(newPair.key))
+            out.push({ key: newPair.key, value: { newValue: newPair.value, oldValue: null } });
         }
         return sequence(out, (o) => context.forward({ ...record, key: o.key, value: o.value }));
       },
@@ -129,7 +131,8 @@ export function tableAggregateSupplier(
         let agg: unknown = oldAgg;
         if (!isNull(change.oldValue) && oldAgg !== null) agg = subtract(oldAgg, change.oldValue, record.key);
         if (!isNull(change.newValue)) {
-          if (isNull(agg)) agg = init === undefined ? change.newValue : add(init(), change.newValue, record.key);
+          if (isNull(agg))
+            agg = init === undefined ? change.newValue : add(init(), change.newValue, record.key);
           else agg = add(agg, change.newValue, record.key);
         }
         if (isNull(agg)) store.delete(record.key);

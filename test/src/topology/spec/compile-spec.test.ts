@@ -11,7 +11,11 @@ import {
 } from '../../../../src/topology/index.ts';
 
 const str = stringSerde();
-const split = (line: string) => line.toLowerCase().split(/\W+/).filter((w) => w.length > 0);
+const split = (line: string) =>
+  line
+    .toLowerCase()
+    .split(/\W+/)
+    .filter((w) => w.length > 0);
 
 const registry = createProcessorRegistry()
   .registerFunction('splitWords', () => split)
@@ -54,8 +58,15 @@ describe('compileTopologySpec', () => {
     const { topology, config } = compileTopologySpec(WORDCOUNT, registry);
     const driver = createTopologyTestDriver(topology, { applicationId: config['application.id'] });
     await driver.createInputTopic('streams-plaintext-input', str, str).pipeInput(null, 'the cat and the hat');
-    expect(driver.createOutputTopic('streams-wordcount-output', str, longSerde()).readKeyValuesToMap()).toEqual(
-      new Map([['the', 2], ['cat', 1], ['and', 1], ['hat', 1]]),
+    expect(
+      driver.createOutputTopic('streams-wordcount-output', str, longSerde()).readKeyValuesToMap(),
+    ).toEqual(
+      new Map([
+        ['the', 2],
+        ['cat', 1],
+        ['and', 1],
+        ['hat', 1],
+      ]),
     );
   });
 
@@ -86,11 +97,15 @@ pipelines:
 
   it('names unregistered functions', () => {
     const spec = WORDCOUNT.replace('splitWords', 'nope');
-    expect(() => compileTopologySpec(spec, registry)).toThrow(/\/pipelines\/0\/steps\/0: no function is registered as "nope"/);
+    expect(() => compileTopologySpec(spec, registry)).toThrow(
+      /\/pipelines\/0\/steps\/0: no function is registered as "nope"/,
+    );
   });
 
   it('keeps topology/schema/topology.schema.json in step with the schema in code', () => {
-    const file = JSON.parse(readFileSync(new URL('../../../../topology/schema/topology.schema.json', import.meta.url), 'utf8')) as unknown;
+    const file = JSON.parse(
+      readFileSync(new URL('../../../../topology/schema/topology.schema.json', import.meta.url), 'utf8'),
+    ) as unknown;
     expect(file).toEqual(JSON.parse(JSON.stringify(TOPOLOGY_SPEC_SCHEMA)));
   });
 });

@@ -1,0 +1,145 @@
+import {
+  checkpointKey,
+  createWriteBuffer,
+  Stores,
+  type ChangelogSink,
+  type StoreBackend,
+  type WriteBuffer,
+} from '../../../state/index.ts';
+import type { StateStore } from '../../../state/types.ts';
+import { createTask, type SourceRecord, type Task } from '../../processor/index.ts';
+import type { StoreSpec, SubtopologySpec } from '../../processor/subtopology-spec.ts';
+import { TaskLifecycle, type TaskLifecycleState } from '../task-lifecycle.ts';
+import { toProducerRecord, type OutputCollector } from './output-collector.ts';
+import { PartitionGroup } from './partition-group.ts';
+
+/** What a stream task needs from its thread. */
+export interface StreamTaskOptions {
+  applicationId: string;
+  subtopology: SubtopologySpec;
+  partition: number;
+  backend: StoreBackend;
+  output: OutputCollector;
+  onStateChange?: (taskId: string, from: TaskLifecycleState, to: TaskLifecycleState) => void;
+}
+
+/** A logged store's changelog partition. */
+export interface ChangelogPartition {
+  store: string;
+  topic: string;
+  partition: number;
+}
+
+/**
+ * One task of the Kafka runtime: the processor executor of its sub-topology and partition, its stores
+ * (write buffer over its own backend), its input queues, and the input offsets it has processed. The
+ * thread drives it: restore → process → commit → suspend/close.
+ */
+export class StreamTask {
+  readonly id: string;
+  readonly partition: number;
+  readonly subtopology: SubtopologySpec;
+  readonly lifecycle: TaskLifecycle;
+  readonly backend: StoreBackend;
+  readonly writeBuffer: WriteBuffer;
+  readonly queue = new PartitionGroup();
+  /** Input topic → next offset to consume (the offset to commit). */
+  readonly consumed = new Map<string, bigint>();
+  readonly #executor: Task;
+  readonly #output: OutputCollector;
+  #initialized = false;
+
+  constructor(options: StreamTaskOptions) {
+    this.subtopology = options.subtopology;
+    this.partition = options.partition;
+    this.id = `${options.subtopology.id}_${options.partition}`;
+    this.backend = options.backend;
+    this.#output = options.output;
+    this.writeBuffer = createWriteBuffer(options.backend);
+    this.lifecycle = new TaskLifecycle(this.id, (from, to) => options.onStateChange?.(this.id, from, to));
+    const changelog: ChangelogSink = {
+      append: (store, key, value) => {
+        const spec = this.subtopology.stores.find((s) => s.name === store);
+        if (!spec?.changelogTopic) return;
+        this.#output.add(
+          this.id,
+          'changelog',
+          toProducerRecord(spec.changelogTopic, key, value, Date.now(), [], this.partition),
+        );
+      },
+    };
+    this.#executor = createTask({
+      applicationId: options.applicationId,
+      subtopology: options.subtopology,
+      partition: options.partition,
+      taskId: this.id,
+      collector: {
+        send: (topic, key, value, timestamp, headers, partition) =>
+          this.#output.add(
+            this.id,
+            'sink',
+            toProducerRecord(topic, key, value, timestamp, headers, partition),
+          ),
+      },
+      storeFactory: (spec: StoreSpec) => {
+        const builder = Stores.keyValueStoreBuilder(spec.name, spec.keySerde, spec.valueSerde);
+        return (spec.logged ? builder.withLoggingEnabled() : builder.withLoggingDisabled()).build({
+          writeBuffer: this.writeBuffer,
+          changelog,
+        });
+      },
+    });
+  }
+
+  /** The changelog partitions this task restores from and writes to. */
+  changelogPartitions(): ChangelogPartition[] {
+    return this.subtopology.stores
+      .filter((s) => s.logged && s.changelogTopic !== undefined)
+      .map((s) => ({ store: s.name, topic: s.changelogTopic!, partition: this.partition }));
+  }
+
+  /** Creates the stores and initializes processors (once restored: processors may read stores in init). */
+  initialize(): void {
+    if (this.#initialized) return;
+    this.#executor.init();
+    this.#initialized = true;
+  }
+
+  get executor(): Task {
+    return this.#executor;
+  }
+
+  getStore(name: string): StateStore | undefined {
+    return this.#executor.getStateStore(name);
+  }
+
+  /** Processes one record; remembers its offset for the next commit. */
+  process(record: SourceRecord): void | Promise<void> {
+    this.consumed.set(record.topic, BigInt(record.offset) + 1n);
+    return this.#executor.process(record);
+  }
+
+  /** The checkpoint of this task's changelog positions after a commit. */
+  checkpointsFor(positions: Map<string, bigint> | undefined): Map<string, bigint> {
+    const out = new Map<string, bigint>();
+    if (!positions) return out;
+    for (const c of this.changelogPartitions()) {
+      const key = checkpointKey(c.topic, c.partition);
+      const p = positions.get(key);
+      if (p !== undefined) out.set(key, p);
+    }
+    return out;
+  }
+
+  /** Closes the processors; `clean` commits nothing more, the caller has already committed. */
+  async close(): Promise<void> {
+    if (this.lifecycle.state === 'CLOSED') return;
+    try {
+      if (this.#initialized) this.#executor.close();
+    } finally {
+      this.queue.clear();
+      this.lifecycle.transitionTo('CLOSED');
+      await this.backend.close();
+    }
+  }
+}

@@ -1,0 +1,422 @@
+import { setImmediate as yieldToLoop } from 'node:timers/promises';
+import type { StoreBackend } from '../../../state/index.ts';
+import type { StreamsConfig } from '../../config/index.ts';
+import { MillraceError } from '../../errors/index.ts';
+import type {
+  ConsumedRecord,
+  KafkaClient,
+  KafkaConsumer,
+  KafkaProducer,
+  PartitionReader,
+  RecordMetadata,
+  TopicPartition,
+  TopicPartitionOffset,
+  TransactionalProducer,
+} from '../../kafka/index.ts';
+import type { SourceRecord } from '../../processor/index.ts';
+import type { CompiledTopology } from '../../topology/topology.ts';
+import type { StreamsMetrics } from '../streams-metrics.ts';
+import { deadLetter } from './dead-letter.ts';
+import { classifyFailure } from './error-policy.ts';
+import { decodeMemberInfo, encodeMemberInfo } from './member-info.ts';
+import { OutputCollector } from './output-collector.ts';
+import { StreamTask } from './stream-task.ts';
+import { assignTasks, partitionsOfTask, tasksOf } from './task-assignor.ts';
+import { restoreTask, type StoreRestoreProgress } from './task-restorer.ts';
+
+/** What a stream thread is given by the application. */
+export interface StreamThreadOptions {
+  config: StreamsConfig;
+  compiled: CompiledTopology;
+  kafka: KafkaClient;
+  /** Opens the storage of a task (one LMDB environment per task dir). */
+  openBackend: (taskId: string) => Promise<StoreBackend>;
+  /** Task ids that have state on local disk (for the assignor's warm-state preference). */
+  localTaskIds: () => string[];
+  processId: string;
+  metrics: StreamsMetrics;
+  log: (level: 'info' | 'warn' | 'error', message: string) => void;
+  onRestoreProgress: (p: StoreRestoreProgress) => void;
+  /** Every assigned task is running (true) or some are restoring / a rebalance is under way (false). */
+  onRunningChange: (running: boolean) => void;
+}
+
+/**
+ * One stream thread: a group consumer, a producer (transactional under exactly_once_v2), and the tasks of
+ * the partitions assigned to this instance. The loop: poll → buffer records per task → restore (in the
+ * background, partitions paused) → process in timestamp order → punctuate → commit every
+ * commit.interval.ms. Rebalance callbacks run inside poll: on revoke, commit and suspend; on assign,
+ * resume or create tasks and schedule their restore (never restoring inside the callback).
+ */
+export class StreamThread {
+  readonly tasks = new Map<string, StreamTask>();
+  readonly #o: StreamThreadOptions;
+  readonly #eos: boolean;
+  readonly #consumer: KafkaConsumer;
+  readonly #producer: KafkaProducer | TransactionalProducer;
+  readonly #reader: PartitionReader;
+  readonly #output: OutputCollector;
+  readonly #suspended = new Map<string, StreamTask>();
+  #restoreQueue: StreamTask[] = [];
+  #restoring: Promise<void> | undefined;
+  #txnBegin: Promise<void> | undefined;
+  #sendChain: Promise<unknown> = Promise.resolve();
+  #lastCommit = Date.now();
+  #uncommitted = false;
+  #stopping = false;
+  #loop: Promise<void> | undefined;
+
+  constructor(options: StreamThreadOptions) {
+    this.#o = options;
+    const c = options.config;
+    this.#eos = c['processing.guarantee'] === 'exactly_once_v2';
+    const sub = options.compiled.subtopologies.map((s) => ({ id: s.id, sourceTopics: s.sourceTopics }));
+    this.#consumer = options.kafka.consumer({
+      groupId: c['application.id'],
+      isolationLevel: this.#eos ? 'read_committed' : 'read_uncommitted',
+      autoOffsetReset: 'earliest',
+      listener: {
+        onPartitionsRevoked: (tps) => this.#onRevoked(tps),
+        onPartitionsAssigned: (tps) => this.#onAssigned(tps),
+        onPartitionsLost: (tps) => this.#onLost(tps),
+      },
+      userData: () => this.#memberInfo(),
+      assignor: (members, counts) => {
+        const infos = members.map((m) => ({ memberId: m.memberId, info: decodeMemberInfo(m.userData) }));
+        const byMember = assignTasks(
+          tasksOf(sub, counts),
+          infos.map(({ memberId, info }) => ({
+            memberId,
+            ownedTasks: info.owned,
+            taskLags: new Map(Object.entries(info.lags)),
+          })),
+        );
+        return new Map(
+          [...byMember].map(([m, tasks]) => [m, tasks.flatMap((t) => partitionsOfTask(t, sub, counts))]),
+        );
+      },
+    });
+    this.#producer = this.#eos
+      ? options.kafka.transactionalProducer({
+          transactionalId: `${c['application.id']}-${options.processId}-0`,
+        })
+      : options.kafka.producer({ idempotent: true });
+    this.#reader = options.kafka.partitionReader({
+      isolationLevel: this.#eos ? 'read_committed' : 'read_uncommitted',
+    });
+    this.#output = new OutputCollector((records) => this.#send(records));
+  }
+
+  /** Joins the group and runs the loop until {@link stop}. Rejects when the loop fails. */
+  start(): Promise<void> {
+    const topics = this.#o.compiled.subtopologies.flatMap((s) => s.sourceTopics);
+    this.#loop = this.#consumer.subscribe([...new Set(topics)]).then(() => this.#run());
+    return this.#loop;
+  }
+
+  /** Finishes the current iteration, commits, closes tasks and leaves the group. */
+  async stop(): Promise<void> {
+    this.#stopping = true;
+    await this.#loop?.catch(() => undefined);
+  }
+
+  async #run(): Promise<void> {
+    try {
+      while (!this.#stopping) {
+        const records = await this.#consumer.poll(100);
+        this.#o.metrics.pollTotal++;
+        this.#dispatch(records);
+        this.#startRestores();
+        await this.#processAll();
+        await this.#punctuate();
+        if (this.#commitDue()) await this.commit();
+      }
+      await this.commit();
+    } finally {
+      await this.#shutdown();
+    }
+  }
+
+  #dispatch(records: ConsumedRecord[]): void {
+    let group: SourceRecord[] = [];
+    let current: StreamTask | undefined;
+    let currentKey = '';
+    const flush = () => {
+      if (current && group.length > 0) current.queue.add(`${group[0]!.topic}`, group);
+      group = [];
+    };
+    for (const r of records) {
+      const key = `${r.topic}:${r.partition}`;
+      if (key !== currentKey) {
+        flush();
+        currentKey = key;
+        const sub = this.#o.compiled.subtopologyOf(r.topic);
+        current = sub ? this.tasks.get(`${sub.id}_${r.partition}`) : undefined;
+      }
+      if (current?.lifecycle.state === 'RUNNING') {
+        group.push({
+          topic: r.topic,
+          partition: r.partition,
+          offset: Number(r.offset),
+          key: r.key,
+          value: r.value,
+          timestamp: Number(r.timestamp),
+          headers: r.headers.map(([k, v]) => ({ key: k, value: v })),
+        });
+      }
+    }
+    flush();
+  }
+
+  async #processAll(): Promise<void> {
+    const running = [...this.tasks.values()].filter(
+      (t) => t.lifecycle.state === 'RUNNING' && t.queue.size > 0,
+    );
+    let processed = 0;
+    for (const task of running) {
+      for (let r = task.queue.next(); r !== undefined; r = task.queue.next()) {
+        try {
+          const p = task.process(r);
+          if (p) await p;
+        } catch (err) {
+          this.#handleFailure(task, r, err);
+        }
+        processed++;
+        this.#uncommitted = true;
+        if (processed % 1000 === 0) {
+          this.#output.sendPending();
+          await yieldToLoop();
+        }
+      }
+    }
+    this.#o.metrics.processedTotal += processed;
+    this.#output.sendPending();
+  }
+
+  #handleFailure(task: StreamTask, record: SourceRecord, err: unknown): void {
+    const cause = classifyFailure(err, record);
+    const c = this.#o.config;
+    const response =
+      cause.stage === 'deserialization'
+        ? c['deserialization.exception.handler']
+        : c['processing.exception.handler'];
+    if (response === 'fail') throw err;
+    const where = `${record.topic}-${record.partition}@${record.offset}`;
+    if (response === 'dlq') {
+      this.#output.add(task.id, 'dlq', deadLetter(record, cause, c['dlq.topic.suffix']));
+      this.#o.metrics.deadLettered[cause.stage]++;
+      this.#o.log(
+        'warn',
+        `${cause.stage} error on ${where} (${cause.code}) sent to ${record.topic}${c['dlq.topic.suffix']}`,
+      );
+    } else {
+      this.#o.metrics.skipped[cause.stage]++;
+      this.#o.log('warn', `${cause.stage} error on ${where} (${cause.code}) skipped: ${cause.message}`);
+    }
+  }
+
+  async #punctuate(): Promise<void> {
+    for (const task of this.tasks.values()) {
+      if (task.lifecycle.state !== 'RUNNING') continue;
+      const p = task.executor.punctuateWallClock();
+      if (p) await p;
+    }
+  }
+
+  #commitDue(): boolean {
+    if (!this.#uncommitted && this.#output.pendingCount === 0) return false;
+    if (Date.now() - this.#lastCommit >= this.#o.config['commit.interval.ms']) return true;
+    let dirty = 0;
+    for (const t of this.tasks.values()) dirty += t.writeBuffer.dirtyBytes;
+    return dirty > this.#o.config['statestore.write.buffer.max.bytes'];
+  }
+
+  /**
+   * Commits every running task. At-least-once: outputs and changelogs acknowledged → state + changelog
+   * checkpoint in one LMDB transaction → input offsets. Exactly-once: outputs, changelogs and input offsets
+   * in one Kafka transaction → then state + checkpoint to LMDB (a crash in between replays the changelog).
+   */
+  async commit(): Promise<void> {
+    const started = Date.now();
+    const tasks = [...this.tasks.values()].filter((t) => t.lifecycle.state === 'RUNNING');
+    const offsets: TopicPartitionOffset[] = [];
+    for (const t of tasks)
+      for (const [topic, offset] of t.consumed) offsets.push({ topic, partition: t.partition, offset });
+    if (offsets.length === 0 && this.#output.pendingCount === 0 && !this.#uncommitted) {
+      this.#lastCommit = Date.now();
+      return;
+    }
+    try {
+      if (this.#eos) await this.#beginTransaction();
+      const positions = await this.#output.flush();
+      if (this.#eos) {
+        const producer = this.#producer as TransactionalProducer;
+        if (offsets.length > 0)
+          await producer.sendOffsetsToTransaction(offsets, this.#consumer.groupMetadata());
+        await producer.commitTransaction();
+        this.#txnBegin = undefined;
+      }
+      for (const t of tasks) await t.writeBuffer.flush(t.checkpointsFor(positions.get(t.id)));
+      if (!this.#eos && offsets.length > 0) await this.#consumer.commit(offsets);
+    } catch (err) {
+      throw new MillraceError(
+        'MR_COMMIT_FAILED',
+        `commit of tasks ${tasks.map((t) => t.id).join(', ')} failed: ${(err as Error).message}. The instance stops; on restart its tasks resume from the last commit`,
+        { cause: err },
+      );
+    }
+    this.#uncommitted = false;
+    this.#lastCommit = Date.now();
+    this.#o.metrics.recordCommit(this.#lastCommit - started);
+  }
+
+  #beginTransaction(): Promise<void> {
+    this.#txnBegin ??= (this.#producer as TransactionalProducer).beginTransaction();
+    return this.#txnBegin;
+  }
+
+  #send(records: Parameters<KafkaProducer['send']>[0]): Promise<RecordMetadata[]> {
+    if (!this.#eos) return this.#producer.send(records);
+    // One produce request at a time inside a transaction: the library adds partitions to the transaction per
+    // request, and concurrent requests race on it (TRANSACTION_ABORTABLE).
+    const next = this.#sendChain.then(async () => {
+      await this.#beginTransaction();
+      return this.#producer.send(records);
+    });
+    this.#sendChain = next.catch(() => undefined);
+    return next;
+  }
+
+  // ------------------------------------------------------------------------------------ rebalancing
+
+  async #onRevoked(tps: readonly TopicPartition[]): Promise<void> {
+    this.#o.metrics.rebalanceTotal++;
+    this.#o.onRunningChange(false);
+    await this.commit();
+    for (const id of this.#taskIdsOf(tps)) {
+      const task = this.tasks.get(id);
+      if (!task) continue;
+      this.tasks.delete(id);
+      task.queue.clear();
+      task.consumed.clear();
+      if (task.lifecycle.state === 'CREATED') {
+        await task.close();
+        continue;
+      }
+      task.lifecycle.transitionTo('SUSPENDED');
+      this.#suspended.set(id, task);
+    }
+  }
+
+  async #onAssigned(tps: readonly TopicPartition[]): Promise<void> {
+    const ids = this.#taskIdsOf(tps);
+    for (const [id, task] of this.#suspended) {
+      if (!ids.has(id)) {
+        this.#suspended.delete(id);
+        await task.close();
+        this.#o.metrics.taskStates.delete(id);
+      }
+    }
+    for (const id of ids) {
+      if (this.tasks.has(id)) continue;
+      let task = this.#suspended.get(id);
+      this.#suspended.delete(id);
+      if (!task) {
+        const [sub, partition] = id.split('_').map(Number) as [number, number];
+        task = new StreamTask({
+          applicationId: this.#o.config['application.id'],
+          subtopology: this.#o.compiled.subtopologies.find((s) => s.id === sub)!,
+          partition,
+          backend: await this.#o.openBackend(id),
+          output: this.#output,
+          onStateChange: (taskId, _from, to) => this.#o.metrics.taskStates.set(taskId, to),
+        });
+      }
+      task.lifecycle.transitionTo('RESTORING');
+      this.tasks.set(id, task);
+      this.#consumer.pause(this.#partitionsOf(task));
+      this.#restoreQueue.push(task);
+    }
+    if (this.#restoreQueue.length === 0) this.#o.onRunningChange(true);
+  }
+
+  async #onLost(tps: readonly TopicPartition[]): Promise<void> {
+    // The partitions may already be elsewhere: drop uncommitted work without committing.
+    this.#output.reset();
+    this.#txnBegin = undefined;
+    if (this.#eos) await (this.#producer as TransactionalProducer).abortTransaction().catch(() => undefined);
+    for (const id of this.#taskIdsOf(tps)) {
+      const task = this.tasks.get(id);
+      if (!task) continue;
+      this.tasks.delete(id);
+      task.writeBuffer.discard();
+      await task.close();
+    }
+  }
+
+  #startRestores(): void {
+    if (this.#restoring || this.#restoreQueue.length === 0) return;
+    const task = this.#restoreQueue.shift()!;
+    this.#restoring = (async () => {
+      if (task.lifecycle.state !== 'RESTORING') return;
+      const done = await restoreTask(
+        task,
+        this.#reader,
+        this.#o.config['restore.batch.size'],
+        this.#o.onRestoreProgress,
+      );
+      if (!done || task.lifecycle.state !== 'RESTORING') return;
+      task.initialize();
+      task.lifecycle.transitionTo('RUNNING');
+      this.#consumer.resume(this.#partitionsOf(task));
+      if (
+        this.#restoreQueue.length === 0 &&
+        [...this.tasks.values()].every((t) => t.lifecycle.state === 'RUNNING')
+      ) {
+        this.#o.onRunningChange(true);
+      }
+    })().finally(() => {
+      this.#restoring = undefined;
+    });
+    this.#restoring.catch((err: unknown) => {
+      this.#o.log('error', `restore of task ${task.id} failed: ${(err as Error).message}`);
+      this.#stopping = true;
+    });
+  }
+
+  #taskIdsOf(tps: readonly TopicPartition[]): Set<string> {
+    const ids = new Set<string>();
+    for (const tp of tps) {
+      const sub = this.#o.compiled.subtopologyOf(tp.topic);
+      if (sub && sub.id >= 0) ids.add(`${sub.id}_${tp.partition}`);
+    }
+    return ids;
+  }
+
+  #partitionsOf(task: StreamTask): TopicPartition[] {
+    return task.subtopology.sourceTopics.map((topic) => ({ topic, partition: task.partition }));
+  }
+
+  #memberInfo(): Buffer {
+    const owned = [...this.tasks.keys(), ...this.#suspended.keys()];
+    const lags: Record<string, number> = {};
+    for (const id of this.#o.localTaskIds()) lags[id] = 1;
+    for (const id of owned) lags[id] = 0;
+    return encodeMemberInfo({ server: this.#o.config['application.server'], owned, lags });
+  }
+
+  async #shutdown(): Promise<void> {
+    await this.#restoring?.catch(() => undefined);
+    for (const task of [...this.tasks.values(), ...this.#suspended.values()]) {
+      if (task.lifecycle.state !== 'RUNNING') task.writeBuffer.discard();
+      await task
+        .close()
+        .catch((err: unknown) => this.#o.log('warn', `closing task ${task.id}: ${(err as Error).message}`));
+    }
+    this.tasks.clear();
+    this.#suspended.clear();
+    await this.#consumer.close().catch(() => undefined);
+    await this.#producer.close().catch(() => undefined);
+    await this.#reader.close().catch(() => undefined);
+  }
+}

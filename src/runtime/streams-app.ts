@@ -1,0 +1,246 @@
+import { join } from 'node:path';
+import type { ReadOnlyKeyValueStore } from '../../state/types.ts';
+import { loadStreamsConfig, type StreamsConfig, type StreamsConfigInput } from '../config/index.ts';
+import { MillraceError } from '../errors/index.ts';
+import { createKafkaClient, type KafkaClient } from '../kafka/index.ts';
+import type { CompiledTopology, Topology } from '../topology/topology.ts';
+import { AppLifecycle, type AppState } from './app-lifecycle.ts';
+import { backendFactory, localTaskIds } from './internal/backend-factory.ts';
+import { loadProcessId } from './internal/process-id.ts';
+import { compositeStore, unknownStore } from './internal/query-view.ts';
+import { StreamThread } from './internal/stream-thread.ts';
+import type { StoreRestoreProgress } from './internal/task-restorer.ts';
+import { prepareTopics } from './internal/topic-manager.ts';
+import { StreamsMetrics } from './streams-metrics.ts';
+
+export type { StoreRestoreProgress } from './internal/task-restorer.ts';
+
+/** A log line's level. */
+export type LogLevel = 'info' | 'warn' | 'error';
+
+/** Options of {@link createStreamsApp} besides the config. */
+export interface StreamsAppOptions {
+  /** Where log lines go (default: stderr, one line each). Never given patient data: only ids and counts. */
+  log?: (level: LogLevel, message: string) => void;
+  /** Called as restores progress (also logged every 10%, and kept in `metrics.restoreProgress`). */
+  onRestoreProgress?: (progress: StoreRestoreProgress) => void;
+}
+
+/**
+ * A running Millrace application instance (Kafka Streams' `KafkaStreams`).
+ *
+ * @example
+ * ```ts
+ * const app = createStreamsApp(builder.build(), { 'application.id': 'counts', 'bootstrap.servers': 'localhost:9092' });
+ * await app.start();
+ * await app.waitUntilRunning();
+ * app.store<string, bigint>('counts').get('patient-1');
+ * await app.close();
+ * ```
+ */
+export interface StreamsApp {
+  readonly config: StreamsConfig;
+  readonly state: AppState;
+  readonly metrics: StreamsMetrics;
+  /** Checks and creates topics, joins the group and starts processing. Resolves once started. */
+  start(): Promise<void>;
+  /** Resolves when every assigned task runs (restores done); rejects on timeout or failure. */
+  waitUntilRunning(timeoutMs?: number): Promise<void>;
+  onStateChange(listener: (to: AppState, from: AppState) => void): () => void;
+  /** A read-only view of a store over this instance's running tasks. */
+  store<K, V>(name: string): ReadOnlyKeyValueStore<K, V>;
+  /** The compiled topology (after start). */
+  readonly compiled: CompiledTopology | undefined;
+  /** Graceful shutdown: finish the in-flight batch, commit, close tasks, leave the group. */
+  close(timeoutMs?: number): Promise<void>;
+}
+
+/** Creates an application instance from a topology and its config. */
+export function createStreamsApp(
+  topology: Topology,
+  config: StreamsConfigInput | StreamsConfig,
+  options: StreamsAppOptions = {},
+): StreamsApp {
+  return new StreamsAppImpl(
+    topology,
+    Object.isFrozen(config) ? (config as StreamsConfig) : loadStreamsConfig(config),
+    options,
+  );
+}
+
+class StreamsAppImpl implements StreamsApp {
+  readonly config: StreamsConfig;
+  readonly metrics = new StreamsMetrics();
+  readonly #topology: Topology;
+  readonly #lifecycle = new AppLifecycle();
+  readonly #log: (level: LogLevel, message: string) => void;
+  readonly #options: StreamsAppOptions;
+  #kafka: KafkaClient | undefined;
+  #thread: StreamThread | undefined;
+  #compiled: CompiledTopology | undefined;
+  #failure: unknown;
+  #closing: Promise<void> | undefined;
+
+  constructor(topology: Topology, config: StreamsConfig, options: StreamsAppOptions) {
+    this.#topology = topology;
+    this.config = config;
+    this.#options = options;
+    const appId = config['application.id'];
+    this.#log =
+      options.log ??
+      ((level, m) => console.error(`${new Date().toISOString()} ${level.toUpperCase()} [${appId}] ${m}`));
+  }
+
+  get state(): AppState {
+    return this.#lifecycle.state;
+  }
+
+  get compiled(): CompiledTopology | undefined {
+    return this.#compiled;
+  }
+
+  onStateChange(listener: (to: AppState, from: AppState) => void): () => void {
+    return this.#lifecycle.onChange(listener);
+  }
+
+  async start(): Promise<void> {
+    if (this.state !== 'CREATED')
+      throw new MillraceError(
+        'MR_APP_ILLEGAL_STATE',
+        `start() called in state ${this.state}: an app starts once`,
+      );
+    const c = this.config;
+    const appId = c['application.id'];
+    const appStateDir = join(c['state.dir'], appId);
+    this.#kafka = createKafkaClient({
+      bootstrapServers: c['bootstrap.servers'],
+      clientId: `${c['client.id']}-${appId}`,
+    });
+    try {
+      const { compiled } = await prepareTopics(this.#topology, this.#kafka.admin(), {
+        applicationId: appId,
+        replicationFactor: c['replication.factor'],
+        dlqSuffix:
+          c['deserialization.exception.handler'] === 'dlq' || c['processing.exception.handler'] === 'dlq'
+            ? c['dlq.topic.suffix']
+            : undefined,
+        log: (m) => this.#log('info', m),
+      });
+      this.#compiled = compiled;
+      this.#lifecycle.transitionTo('REBALANCING');
+      this.#thread = new StreamThread({
+        config: c,
+        compiled,
+        kafka: this.#kafka,
+        openBackend: backendFactory(c['state.backend'], appStateDir),
+        localTaskIds: () => localTaskIds(appStateDir),
+        processId: loadProcessId(appStateDir),
+        metrics: this.metrics,
+        log: this.#log,
+        onRestoreProgress: (p) => this.#restoreProgress(p),
+        onRunningChange: (running) => {
+          if (this.state === 'REBALANCING' || this.state === 'RUNNING')
+            this.#lifecycle.transitionTo(running ? 'RUNNING' : 'REBALANCING');
+        },
+      });
+      this.#thread.start().catch((err: unknown) => this.#fail(err));
+    } catch (err) {
+      await this.#fail(err);
+      throw err;
+    }
+  }
+
+  waitUntilRunning(timeoutMs = 120_000): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const check = () => {
+        if (this.state === 'RUNNING') return done(resolve);
+        if (this.state === 'ERROR' || this.state === 'PENDING_ERROR')
+          return done(() => reject(this.#failure));
+        if (this.state === 'NOT_RUNNING' || this.state === 'PENDING_SHUTDOWN') {
+          return done(() =>
+            reject(
+              new MillraceError(
+                'MR_APP_NOT_RUNNING',
+                'the application was closed while waiting for it to run',
+              ),
+            ),
+          );
+        }
+      };
+      const timer = setTimeout(
+        () =>
+          done(() =>
+            reject(
+              new MillraceError(
+                'MR_APP_NOT_RUNNING',
+                `the application did not reach RUNNING within ${timeoutMs} ms (state ${this.state})`,
+              ),
+            ),
+          ),
+        timeoutMs,
+      );
+      const off = this.onStateChange(check);
+      const done = (f: () => void) => {
+        clearTimeout(timer);
+        off();
+        f();
+      };
+      check();
+    });
+  }
+
+  store<K, V>(name: string): ReadOnlyKeyValueStore<K, V> {
+    const compiled = this.#compiled;
+    if (!compiled)
+      throw new MillraceError(
+        'MR_APP_NOT_RUNNING',
+        `store("${name}") before start(): start the application first`,
+      );
+    const known = compiled.subtopologies.flatMap((s) => s.stores.map((st) => st.name));
+    if (!known.includes(name)) throw unknownStore(name, known);
+    return compositeStore<K, V>(name, () => this.#thread?.tasks.values() ?? []);
+  }
+
+  close(timeoutMs = this.config['shutdown.timeout.ms']): Promise<void> {
+    this.#closing ??= (async () => {
+      if (this.state !== 'ERROR' && this.state !== 'PENDING_ERROR')
+        this.#lifecycle.transitionTo('PENDING_SHUTDOWN');
+      const stopped = this.#thread?.stop() ?? Promise.resolve();
+      let timer: NodeJS.Timeout | undefined;
+      const timedOut = new Promise<'timeout'>((r) => (timer = setTimeout(() => r('timeout'), timeoutMs)));
+      if ((await Promise.race([stopped.then(() => 'ok' as const), timedOut])) === 'timeout') {
+        this.#log('warn', `shutdown did not finish within ${timeoutMs} ms; closing the Kafka clients anyway`);
+      }
+      clearTimeout(timer);
+      await this.#kafka?.close().catch(() => undefined);
+      if (this.state === 'PENDING_SHUTDOWN') this.#lifecycle.transitionTo('NOT_RUNNING');
+    })();
+    return this.#closing;
+  }
+
+  async #fail(err: unknown): Promise<void> {
+    if (this.state === 'ERROR' || this.state === 'PENDING_ERROR' || this.state === 'NOT_RUNNING') return;
+    this.#failure = err;
+    this.#log('error', `the application stops on an error: ${(err as Error)?.message ?? String(err)}`);
+    if (this.state !== 'PENDING_SHUTDOWN') this.#lifecycle.transitionTo('PENDING_ERROR');
+    await this.#thread?.stop();
+    await this.#kafka?.close().catch(() => undefined);
+    if ((this.state as AppState) === 'PENDING_ERROR') this.#lifecycle.transitionTo('ERROR');
+  }
+
+  #restoreProgress(p: StoreRestoreProgress): void {
+    const key = `${p.taskId}/${p.store}`;
+    const before = this.metrics.restoreProgress.get(key);
+    this.metrics.restoredRecordsTotal += p.restored - (before?.restored ?? 0);
+    this.metrics.restoreProgress.set(key, { restored: p.restored, total: p.total, done: p.done });
+    const pct = p.total === 0 ? 100 : Math.floor((100 * p.restored) / p.total);
+    const beforePct = before && before.total > 0 ? Math.floor((100 * before.restored) / before.total) : -1;
+    if (p.done || Math.floor(pct / 10) !== Math.floor(beforePct / 10)) {
+      this.#log(
+        'info',
+        `restoring ${p.store} of task ${p.taskId} from ${p.changelog}: ${p.restored}/${p.total} records${p.done ? ' (done)' : ''}`,
+      );
+    }
+    this.#options.onRestoreProgress?.(p);
+  }
+}

@@ -1,0 +1,40 @@
+import type { TaskLifecycleState } from './task-lifecycle.ts';
+
+/** Failures by what was done with them. */
+export interface ErrorCounts {
+  deserialization: number;
+  processing: number;
+}
+
+/**
+ * The runtime's own counters (Kafka Streams' thread/task metrics, by the same names in camelCase). The
+ * Prometheus exporter reads them; tests read them directly.
+ */
+export class StreamsMetrics {
+  processedTotal = 0;
+  /** Records sent to a dead-letter topic. */
+  readonly deadLettered: ErrorCounts = { deserialization: 0, processing: 0 };
+  /** Records logged and skipped (handler `continue`). */
+  readonly skipped: ErrorCounts = { deserialization: 0, processing: 0 };
+  commitTotal = 0;
+  commitLatencyMsTotal = 0;
+  commitLatencyMsMax = 0;
+  pollTotal = 0;
+  rebalanceTotal = 0;
+  restoredRecordsTotal = 0;
+  readonly taskStates = new Map<string, TaskLifecycleState>();
+  /** Per `<taskId>/<store>`: restored so far and the total of the current restore. */
+  readonly restoreProgress = new Map<string, { restored: number; total: number; done: boolean }>();
+
+  recordCommit(latencyMs: number): void {
+    this.commitTotal++;
+    this.commitLatencyMsTotal += latencyMs;
+    this.commitLatencyMsMax = Math.max(this.commitLatencyMsMax, latencyMs);
+  }
+
+  /** Whether every task restore that started has finished. */
+  get restoresDone(): boolean {
+    for (const p of this.restoreProgress.values()) if (!p.done) return false;
+    return true;
+  }
+}
