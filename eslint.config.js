@@ -14,6 +14,7 @@ const fences = [
   { room: 'state/level/**', packages: ['level', 'classic-level'] },
   { room: 'src/kafka/**', packages: ['@platformatic/kafka'] },
   { room: 'src/server/**', packages: ['fastify', '@fastify/*'] },
+  { room: 'processors/healthcare/http/**', packages: ['fastify', '@fastify/*'] },
   { room: 'src/metrics/**', packages: ['prom-client'] },
 ];
 

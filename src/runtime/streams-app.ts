@@ -7,6 +7,7 @@ import type { CompiledTopology, Topology } from '../topology/topology.ts';
 import { AppLifecycle, type AppState } from './app-lifecycle.ts';
 import { backendFactory, localTaskIds } from './internal/backend-factory.ts';
 import { loadProcessId } from './internal/process-id.ts';
+import { describeInstances, taskForKey, type InstanceMetadata } from './internal/query-metadata.ts';
 import { compositeStore, unknownStore } from './internal/query-view.ts';
 import { StreamThread } from './internal/stream-thread.ts';
 import type { StoreRestoreProgress } from './internal/task-restorer.ts';
@@ -14,6 +15,7 @@ import { prepareTopics } from './internal/topic-manager.ts';
 import { StreamsMetrics } from './streams-metrics.ts';
 
 export type { StoreRestoreProgress } from './internal/task-restorer.ts';
+export type { InstanceMetadata } from './internal/query-metadata.ts';
 
 /** A log line's level. */
 export type LogLevel = 'info' | 'warn' | 'error';
@@ -49,6 +51,12 @@ export interface StreamsApp {
   onStateChange(listener: (to: AppState, from: AppState) => void): () => void;
   /** A read-only view of a store over this instance's running tasks. */
   store<K, V>(name: string): ReadOnlyKeyValueStore<K, V>;
+  /** Every instance of this application (group members) with its `application.server` and tasks. */
+  instances(): Promise<InstanceMetadata[]>;
+  /** The task (`<subtopology>_<partition>`) that holds `key` in `store`, on whichever instance runs it. */
+  taskForKey(store: string, key: unknown): string;
+  /** The ids of this instance's tasks that are RUNNING (their stores answer queries). */
+  runningTaskIds(): string[];
   /** The compiled topology (after start). */
   readonly compiled: CompiledTopology | undefined;
   /** Graceful shutdown: finish the in-flight batch, commit, close tasks, leave the group. */
@@ -199,6 +207,29 @@ class StreamsAppImpl implements StreamsApp {
     const known = compiled.subtopologies.flatMap((s) => s.stores.map((st) => st.name));
     if (!known.includes(name)) throw unknownStore(name, known);
     return compositeStore<K, V>(name, () => this.#thread?.tasks.values() ?? []);
+  }
+
+  instances(): Promise<InstanceMetadata[]> {
+    if (!this.#kafka || !this.#compiled)
+      return Promise.reject(
+        new MillraceError('MR_APP_NOT_RUNNING', 'instances() before start(): start the application first'),
+      );
+    return describeInstances(this.#kafka.admin(), this.config['application.id'], this.#compiled);
+  }
+
+  taskForKey(store: string, key: unknown): string {
+    if (!this.#compiled)
+      throw new MillraceError(
+        'MR_APP_NOT_RUNNING',
+        'taskForKey() before start(): start the application first',
+      );
+    return taskForKey(this.#compiled, store, key);
+  }
+
+  runningTaskIds(): string[] {
+    return [...(this.#thread?.tasks.values() ?? [])]
+      .filter((t) => t.lifecycle.state === 'RUNNING')
+      .map((t) => t.id);
   }
 
   close(timeoutMs = this.config['shutdown.timeout.ms']): Promise<void> {

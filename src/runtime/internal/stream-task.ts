@@ -1,7 +1,6 @@
 import {
   checkpointKey,
   createWriteBuffer,
-  Stores,
   type ChangelogSink,
   type StoreBackend,
   type WriteBuffer,
@@ -12,6 +11,7 @@ import type { StoreSpec, SubtopologySpec } from '../../processor/subtopology-spe
 import { TaskLifecycle, type TaskLifecycleState } from '../task-lifecycle.ts';
 import { toProducerRecord, type OutputCollector } from './output-collector.ts';
 import { PartitionGroup } from './partition-group.ts';
+import { buildStore } from './store-factory.ts';
 
 /** What a stream task needs from its thread. */
 export interface StreamTaskOptions {
@@ -81,13 +81,7 @@ export class StreamTask {
             toProducerRecord(topic, key, value, timestamp, headers, partition),
           ),
       },
-      storeFactory: (spec: StoreSpec) => {
-        const builder = Stores.keyValueStoreBuilder(spec.name, spec.keySerde, spec.valueSerde);
-        return (spec.logged ? builder.withLoggingEnabled() : builder.withLoggingDisabled()).build({
-          writeBuffer: this.writeBuffer,
-          changelog,
-        });
-      },
+      storeFactory: (spec: StoreSpec) => buildStore(spec, { writeBuffer: this.writeBuffer, changelog }),
     });
   }
 

@@ -1,4 +1,4 @@
-import { createWriteBuffer, Stores } from '../../../state/index.ts';
+import { createWriteBuffer } from '../../../state/index.ts';
 import { createMemoryBackend } from '../../../state/memory/index.ts';
 import type { KeyValueStore, StateStore } from '../../../state/types.ts';
 import { MillraceError } from '../../errors/index.ts';
@@ -6,6 +6,7 @@ import { isPromise } from '../../processor/internal/sequence.ts';
 import type { Headers } from '../../processor/record.ts';
 import type { StoreSpec } from '../../processor/subtopology-spec.ts';
 import { createTask, type Task } from '../../processor/task.ts';
+import { buildStore } from '../../runtime/internal/store-factory.ts';
 import type { Serde } from '../../serdes/serde.ts';
 import type { CompiledTopology, Topology } from '../../topology/topology.ts';
 import type { TestInputTopic, TestOutputTopic } from '../test-topics.ts';
@@ -237,7 +238,9 @@ export class DriverImpl implements TopologyTestDriver {
 /** An in-memory store made of the state layer's real stack (serdes → write buffer → memory backend). */
 function memoryStore(spec: StoreSpec): StateStore {
   const writeBuffer = createWriteBuffer(createMemoryBackend());
-  return Stores.keyValueStoreBuilder(spec.name, spec.keySerde, spec.valueSerde)
-    .withLoggingDisabled()
-    .build({ writeBuffer });
+  // No changelog in the driver: every store is built unlogged, through the runtime's one store factory.
+  return buildStore(
+    { ...spec, logged: false, changelogTopic: undefined },
+    { writeBuffer, changelog: { append: () => {} } },
+  );
 }

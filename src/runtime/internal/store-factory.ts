@@ -1,0 +1,28 @@
+import { Stores, type ChangelogSink, type WriteBuffer } from '../../../state/index.ts';
+import type { StateStore } from '../../../state/types.ts';
+import { MillraceError } from '../../errors/index.ts';
+import type { StoreSpec } from '../../processor/subtopology-spec.ts';
+
+/** What a task gives the store factory: its write buffer (over its backend) and its changelog sink. */
+export interface TaskStoreContext {
+  writeBuffer: WriteBuffer;
+  changelog: ChangelogSink;
+}
+
+/**
+ * Builds a task's instance of a store from its spec, as the stacked layers of the state package. One
+ * place for every store type the topology can declare, shared by the Kafka runtime and the test driver.
+ */
+export function buildStore(spec: StoreSpec, context: TaskStoreContext): StateStore {
+  switch (spec.type) {
+    case 'key-value': {
+      const builder = Stores.keyValueStoreBuilder(spec.name, spec.keySerde, spec.valueSerde);
+      return (spec.logged ? builder.withLoggingEnabled() : builder.withLoggingDisabled()).build(context);
+    }
+    default:
+      throw new MillraceError(
+        'MR_TOPOLOGY_INVALID',
+        `store "${spec.name}" has a type this runtime cannot build: ${String(spec.type)}`,
+      );
+  }
+}
