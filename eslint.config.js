@@ -52,10 +52,10 @@ const fencePlugin = {
   },
 };
 
-/** @param {string[]} allowed */
+/** @param {string[]} allowed packages the file's room may import */
 function restrictedImports(allowed) {
   const patterns = fences
-    .filter((f) => !allowed.includes(f.room))
+    .filter((f) => !f.packages.some((p) => allowed.includes(p)))
     .map((f) => ({
       group: f.packages,
       message: `Only ${f.room.replace('/**', '/')} may import ${f.packages.join(', ')} (dependency fence, shared/ARCHITECTURE.md).`,
@@ -78,7 +78,7 @@ export default tseslint.config(
   { files: frameworkGlobs, plugins: { fence: fencePlugin }, rules: { 'fence/no-app-imports': 'error' } },
   ...fences.map((f) => ({
     files: [`${f.room}/*.ts`, `${f.room}`],
-    rules: { 'no-restricted-imports': restrictedImports([f.room]) },
+    rules: { 'no-restricted-imports': restrictedImports(f.packages) },
   })),
   {
     files: ['**/*.mjs', '**/*.js'],
