@@ -46,6 +46,23 @@ export const ERROR_CODES = {
   MR_COMMIT_FAILED: 'A task commit (outputs, changelogs, offsets, state) failed.',
   MR_STORE_NOT_QUERYABLE:
     'A store was queried that does not exist, or is not available on this instance now.',
+  MR_HTTP_BAD_REQUEST: 'An HTTP request has a malformed parameter (the message names it and says why).',
+  MR_HTTP_UNAUTHORIZED: 'An HTTP request has no valid bearer token.',
+  MR_HTTP_FORBIDDEN: 'An HTTP request has a valid token without the scope its route needs.',
+  MR_HTTP_NOT_FOUND: 'An HTTP route, application, store or key does not exist.',
+  MR_HTTP_FORWARD_FAILED: 'A query forwarded to the instance that owns the key failed or timed out.',
+  MR_SERVER_CONFIG_INVALID: 'The HTTP server settings are invalid (TLS files, auth keys, port).',
+  MR_RUN_CONFIG_INVALID: 'The `millrace run` config file is missing, not YAML, or does not match its schema.',
+  MR_PLUGIN_INVALID:
+    'A plugin module named by the run config cannot be loaded or has no MillracePlugin default export.',
+  MR_RESET_GROUP_ACTIVE: 'An application reset was refused because its consumer group still has members.',
+  MR_RESET_FAILED:
+    'An application reset could not set offsets, delete internal topics or remove local state.',
+  MR_CLI_USAGE: 'The millrace command line was called with unknown or missing arguments.',
+  MR_TIMESTAMP_INVALID:
+    'A timestamp is not valid RFC 3339 (the record is dead-lettered with the reason; fix the producer).',
+  MR_EVENT_INVALID:
+    'An input event failed validation (missing or malformed field); it is dead-lettered with the reason.',
 } as const;
 
 /** A stable Millrace error code. */
