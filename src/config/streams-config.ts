@@ -111,6 +111,12 @@ export const STREAMS_CONFIG = {
     30_000,
     types.int({ min: 0 }),
   ),
+  'session.timeout.ms': key(
+    'session.timeout.ms',
+    "How long the group waits for a silent instance (crashed, killed) before moving its tasks; at least the broker's group.min.session.timeout.ms (6000 by default). Heartbeats go every third of it, at most every 3 s.",
+    45_000,
+    types.int({ min: 1 }),
+  ),
   'client.id': key(
     'client.id',
     'Prefix of the Kafka client ids of this instance.',

@@ -30,7 +30,12 @@ export class RecordSender {
       ...baseOptions(client, role),
       idempotent: options.idempotent,
       ...(options.idempotent ? { acks: -1 } : {}),
-      ...(options.transactionalId === undefined ? {} : { transactionalId: options.transactionalId }),
+      // InitProducerId v3+ sends the producer id and epoch it expects; the library defaults them to 0/0, which
+      // the coordinator answers with PRODUCER_FENCED once the transactional id exists (every restart).
+      // -1/-1 asks for a fresh epoch, fencing the previous incarnation and aborting its open transaction.
+      ...(options.transactionalId === undefined
+        ? {}
+        : { transactionalId: options.transactionalId, producerId: -1n, producerEpoch: -1 }),
       ...(options.compression === undefined ? {} : { compression: options.compression }),
     });
   }

@@ -75,6 +75,8 @@ export class StreamThread {
       groupId: c['application.id'],
       isolationLevel: this.#eos ? 'read_committed' : 'read_uncommitted',
       autoOffsetReset: 'earliest',
+      sessionTimeoutMs: c['session.timeout.ms'],
+      heartbeatIntervalMs: Math.min(3000, Math.floor(c['session.timeout.ms'] / 3)),
       listener: {
         onPartitionsRevoked: (tps) => this.#onRevoked(tps),
         onPartitionsAssigned: (tps) => this.#onAssigned(tps),
