@@ -1,0 +1,122 @@
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createMillraceServer, type MillraceServer } from '../../../src/server/index.ts';
+import { fakeApp } from './fake-app.ts';
+
+const TOKEN = 'fuzz-token';
+let server: MillraceServer;
+
+beforeAll(async () => {
+  const app = fakeApp(
+    'fz',
+    new Map([
+      ['a', 1],
+      ['b', 2],
+    ]),
+  );
+  server = await createMillraceServer({
+    apps: new Map([['fz', app]]),
+    auth: { token: TOKEN },
+    logLevel: 'silent',
+  });
+});
+afterAll(() => server.close());
+
+const segment = fc.oneof(
+  fc.constantFrom(
+    'stores',
+    'fz',
+    'counts',
+    'keys',
+    'health',
+    'ready',
+    'live',
+    'topology',
+    'view',
+    'docs',
+    'metrics',
+    '..',
+    '.',
+    '',
+  ),
+  fc.string({ maxLength: 20 }).map(encodeURIComponent),
+  fc.string({ maxLength: 8 }), // raw, possibly invalid URL characters
+  fc.constantFrom('%', '%zz', '%E0%A4%A', '%00', '%2F', '\u0000', '😀', 'a'.repeat(3000)),
+);
+const queryValue = fc.oneof(
+  fc.string({ maxLength: 12 }),
+  fc.integer().map(String),
+  fc.constantFrom('', '-1', '0', '1e3', '99999999999999999999', 'NaN', '%', 'true', '[]'),
+);
+const query = fc.dictionary(
+  fc.constantFrom(
+    'limit',
+    'from',
+    'to',
+    'prefix',
+    'format',
+    'app',
+    'x',
+    'limit[]',
+    '__proto__',
+    'constructor',
+  ),
+  queryValue,
+  { maxKeys: 4 },
+);
+const request = fc.record({
+  method: fc.constantFrom('GET', 'GET', 'GET', 'POST', 'PUT', 'DELETE', 'HEAD', 'OPTIONS', 'PATCH'),
+  path: fc.array(segment, { minLength: 0, maxLength: 5 }),
+  prefix: fc.constantFrom('/stores/fz/counts', '/stores/fz/counts/keys', '/topology', '', '/health'),
+  query,
+  auth: fc.constantFrom(
+    `Bearer ${TOKEN}`,
+    `Bearer ${TOKEN}`,
+    'Bearer nope',
+    'Basic abc',
+    '',
+    `bearer  ${TOKEN}`,
+  ),
+  contentType: fc.constantFrom(
+    undefined,
+    'application/json',
+    'text/plain',
+    'application/xml',
+    'multipart/form-data',
+  ),
+  encodeQuery: fc.boolean(),
+  body: fc.option(fc.oneof(fc.string({ maxLength: 50 }), fc.json()), { nil: undefined }),
+});
+
+describe('no 5xx for malformed requests', () => {
+  it('answers every fuzzed request with < 500 and, for errors, the {code, message} body', async () => {
+    const seen = new Set<number>();
+    await fc.assert(
+      fc.asyncProperty(request, async (r) => {
+        const qs = Object.entries(r.query)
+          .map(([k, v]) => `${encodeURIComponent(k)}=${r.encodeQuery ? encodeURIComponent(v) : v}`)
+          .join('&');
+        const url = `${r.prefix}/${r.path.join('/')}${qs ? `?${qs}` : ''}`;
+        const headers: Record<string, string> = {};
+        if (r.auth) headers.authorization = r.auth;
+        if (r.contentType) headers['content-type'] = r.contentType;
+        const res = await server.fastify.inject({
+          method: r.method as 'GET',
+          url,
+          headers,
+          ...(r.body !== undefined && r.method !== 'GET' && r.method !== 'HEAD' ? { payload: r.body } : {}),
+        });
+        seen.add(res.statusCode);
+        expect(res.statusCode, `${r.method} ${url}`).toBeLessThan(500);
+        if (res.statusCode >= 400 && r.method !== 'HEAD') {
+          const body = res.json();
+          expect(typeof body.code, url).toBe('string');
+          expect(typeof body.message, url).toBe('string');
+        }
+      }),
+      { numRuns: 3000 },
+    );
+    // The fuzz reached the handlers, not only the router and the auth hook.
+    expect([...seen]).toEqual(expect.arrayContaining([200, 400, 401, 404]));
+  }, 60_000);
+});
