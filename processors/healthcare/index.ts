@@ -1,0 +1,32 @@
+/**
+ * The healthcare application's plugin (named in millrace.yaml): registers the processors the topology
+ * specs name and adds the healthcare HTTP routes. Patient profiles and person connections live here;
+ * pharmacy orders come from ./orders/index.ts.
+ *
+ * @example
+ * ```yaml
+ * # millrace.yaml
+ * plugins: [./processors/healthcare/index.ts]
+ * ```
+ */
+import type { MillracePlugin } from '../../src/server/plugin.ts';
+import { patientRoutes } from './http/patient-routes.ts';
+import { personRoutes } from './http/person-routes.ts';
+import { registerHealthcare, type HealthcareSettings } from './register.ts';
+
+let settings: HealthcareSettings | undefined;
+
+const plugin: MillracePlugin = {
+  name: 'healthcare',
+  register(registry) {
+    settings = registerHealthcare(registry);
+    // ORDERS CALL SITE: registerOrders(registry) from ./orders/index.ts (pharmacy orders engineer).
+  },
+  routes(server, ctx) {
+    patientRoutes(server, ctx);
+    personRoutes(server, ctx, { maxDistanceMeters: () => settings?.geo.maxDistanceMeters ?? 50 });
+    // ORDERS CALL SITE: orderRoutes(server, ctx) from ./orders/index.ts (pharmacy orders engineer).
+  },
+};
+
+export default plugin;
