@@ -10,7 +10,7 @@ export type ErrorResponse = 'continue' | 'fail' | 'dlq';
  * record, before any processor ran) or a processing failure (anything else, with the failing node).
  */
 export function classifyFailure(err: unknown, record: SourceRecord): DeadLetterCause {
-  const message = err instanceof Error ? err.message : String(err);
+  const message = withCauses(err);
   if (isMillraceError(err)) {
     const details = err.details ?? {};
     const isSource =
@@ -23,4 +23,19 @@ export function classifyFailure(err: unknown, record: SourceRecord): DeadLetterC
     };
   }
   return { code: 'MR_TASK_PROCESS', stage: 'processing', message };
+}
+
+/**
+ * The error's message followed by those of its causes ("…: caused by …"): the wrapper says where (task,
+ * offset), the cause says why (invalid JSON, which schema rule) — the DLQ header needs both.
+ */
+function withCauses(err: unknown): string {
+  const parts: string[] = [];
+  let e: unknown = err;
+  for (let depth = 0; e !== undefined && e !== null && depth < 4; depth++) {
+    const m = e instanceof Error ? e.message : String(e);
+    if (!parts.some((p) => p.includes(m))) parts.push(m);
+    e = e instanceof Error ? e.cause : undefined;
+  }
+  return parts.join(': caused by ');
 }
