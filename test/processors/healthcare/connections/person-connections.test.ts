@@ -59,7 +59,7 @@ describe('person-connections topology (TopologyTestDriver)', () => {
       await locations.pipeRecordList(s.locationEvents);
       await persons.pipeRecordList(s.personEvents.slice(s.persons.length));
       let nonEmpty = 0;
-      for (const q of randomQueries(s, 150, 50, seed)) {
+      for (const q of randomQueries(s, 100, 50, seed)) {
         const expected = connectionOracle(s, q.personId, q.startDate, q.endDate, q.distance);
         const got = await query(q.personId, {
           start_date: q.startDate,
