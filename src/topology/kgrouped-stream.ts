@@ -1,5 +1,7 @@
 import type { KTable } from './ktable.ts';
 import type { Materialized, Named } from './options.ts';
+import type { SessionWindowedKStream, TimeWindowedKStream } from './windowed-kstream.ts';
+import type { SessionWindows, SlidingWindows, TimeWindows } from './windows.ts';
 
 /**
  * A stream grouped by key, ready to aggregate (Kafka Streams' `KGroupedStream`). Results are KTables kept
@@ -18,4 +20,8 @@ export interface KGroupedStream<K, V> {
     aggregator: (key: K, value: V, aggregate: VA) => VA,
     materialized?: Materialized<K, VA> & Named,
   ): KTable<K, VA>;
+  /** Windowed aggregations: tumbling/hopping ({@link TimeWindows}) or sliding windows. */
+  windowedBy(windows: TimeWindows | SlidingWindows): TimeWindowedKStream<K, V>;
+  /** Session-windowed aggregations. */
+  windowedBy(windows: SessionWindows): SessionWindowedKStream<K, V>;
 }

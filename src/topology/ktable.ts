@@ -2,6 +2,7 @@ import type { KeyValue } from '../../state/types.ts';
 import type { KGroupedTable } from './kgrouped-table.ts';
 import type { KStream } from './kstream.ts';
 import type { Grouped, Named } from './options.ts';
+import type { Suppressed } from './windowed-kstream.ts';
 
 /**
  * A changelog stream viewed as a table (Kafka Streams' `KTable`): each key's latest value; a null value
@@ -27,6 +28,11 @@ export interface KTable<K, V> {
     selector: (key: K, value: V) => KeyValue<KR, VR>,
     grouped?: Grouped<KR, VR>,
   ): KGroupedTable<KR, VR>;
+  /**
+   * Holds back updates of a windowed table and emits each window's final result once it closes. Only for
+   * windowed KTables (results of `windowedBy(...)` aggregations).
+   */
+  suppress(suppressed: Suppressed, named?: Named): KTable<K, V>;
 }
 
 /** A table replicated in full on every instance, readable from every task (Kafka Streams' `GlobalKTable`). */

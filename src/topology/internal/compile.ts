@@ -1,4 +1,5 @@
 import { MillraceError } from '../../errors/index.ts';
+import type { WindowedStoreSpec } from '../../../state/window-store.ts';
 import type { NodeSpec, StoreSpec, SubtopologySpec } from '../../processor/subtopology-spec.ts';
 import type { CompileOptions, CompiledTopology, InternalTopicSpec } from '../topology.ts';
 import type { LogicalGraph } from './logical-graph.ts';
@@ -73,7 +74,7 @@ export function compileGraph(
     const s = graph.stores.get(name);
     if (s === undefined)
       throw new MillraceError('MR_TOPOLOGY_INVALID', `unknown store "${name}": define it before use`);
-    return {
+    const spec: StoreSpec & WindowedStoreSpec = {
       name: s.name,
       type: 'key-value',
       keySerde: s.keySerde,
@@ -82,7 +83,15 @@ export function compileGraph(
       changelogTopic: s.globalTopic ?? (s.logged ? `${app}-${s.name}-changelog` : partitionsTopic),
       persistent: s.persistent,
       global: s.globalTopic !== undefined,
+      ...(s.windowed === undefined ? {} : { windowed: s.windowed }),
     };
+    return spec;
+  };
+  // Window stores expire old windows, so their changelog deletes too (Kafka Streams: retention + 1 day).
+  const changelogConfig = (store: string): Record<string, string> => {
+    const w = graph.stores.get(store)?.windowed;
+    if (w === undefined) return CHANGELOG_CONFIG;
+    return { 'cleanup.policy': 'compact,delete', 'retention.ms': String(w.retentionMs + 86_400_000) };
   };
 
   const subtopologies: SubtopologySpec[] = [];
@@ -154,7 +163,7 @@ export function compileGraph(
           name: s.changelogTopic,
           kind: 'changelog',
           partitions,
-          config: CHANGELOG_CONFIG,
+          config: changelogConfig(s.name),
         });
       }
     }

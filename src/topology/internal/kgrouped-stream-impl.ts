@@ -8,6 +8,9 @@ import type { InternalBuilder } from './internal-builder.ts';
 import { KTableImpl } from './ktable-impl.ts';
 import { streamAggregateSupplier } from './processors/stream-aggregate.ts';
 import { createRepartitionedSource } from './repartition.ts';
+import { WindowedKStreamImpl } from './windowed-kstream-impl.ts';
+import type { SessionWindowedKStream, TimeWindowedKStream } from '../windowed-kstream.ts';
+import type { SessionWindows, SlidingWindows, TimeWindows } from '../windows.ts';
 
 type S = Serde<unknown> | undefined;
 type M = (Materialized<unknown, unknown> & Named) | undefined;
@@ -59,6 +62,22 @@ export class KGroupedStreamImpl<K, V> implements KGroupedStream<K, V> {
   ): KTable<K, VA> {
     return this.#aggregate('KSTREAM-AGGREGATE-', materialized as M, undefined, (old, key, value) =>
       aggregator(key as K, value as V, old === undefined ? initializer() : (old as VA)),
+    );
+  }
+
+  windowedBy(windows: TimeWindows | SlidingWindows): TimeWindowedKStream<K, V>;
+  windowedBy(windows: SessionWindows): SessionWindowedKStream<K, V>;
+  windowedBy(windows: TimeWindows | SlidingWindows | SessionWindows): WindowedKStreamImpl<K, V> {
+    return new WindowedKStreamImpl<K, V>(
+      {
+        b: this.#b,
+        parent: this.#parent,
+        keySerde: this.#keySerde,
+        valueSerde: this.#valueSerde,
+        repartitionRequired: this.#repartitionRequired,
+        groupedName: this.#groupedName,
+      },
+      windows,
     );
   }
 

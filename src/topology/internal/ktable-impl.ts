@@ -1,9 +1,12 @@
 import type { KeyValue } from '../../../state/types.ts';
+import { MillraceError } from '../../errors/index.ts';
+import { jsonSerde } from '../../serdes/json-serde.ts';
 import type { Serde } from '../../serdes/serde.ts';
 import type { KGroupedTable } from '../kgrouped-table.ts';
 import type { KTable } from '../ktable.ts';
 import type { KStream } from '../kstream.ts';
 import type { Grouped, Named } from '../options.ts';
+import type { Suppressed } from '../windowed-kstream.ts';
 import type { InternalBuilder } from './internal-builder.ts';
 import { KGroupedTableImpl } from './kgrouped-table-impl.ts';
 import { KStreamImpl } from './kstream-impl.ts';
@@ -12,8 +15,19 @@ import {
   tableRepartitionMapSupplier,
   tableToStreamSupplier,
 } from './processors/table-processors.ts';
+import { addSuppress } from './windowed-kstream-impl.ts';
 
 type S = Serde<unknown> | undefined;
+
+/** What a windowed KTable knows of its windows (for `suppress`). */
+export interface WindowInfo {
+  readonly graceMs: number;
+  /**
+   * A window is final once `end + closeOffsetMs <= streamTime - grace`: 0 for time and sliding windows;
+   * `gap + 1` for sessions, which a record up to `gap` after their end could still extend.
+   */
+  readonly closeOffsetMs: number;
+}
 
 /** The implementation of {@link KTable}: its node forwards `Change` values. */
 export class KTableImpl<K, V> implements KTable<K, V> {
@@ -22,8 +36,17 @@ export class KTableImpl<K, V> implements KTable<K, V> {
   readonly queryableStoreName: string | undefined;
   readonly #keySerde: S;
   readonly #valueSerde: S;
+  readonly window: WindowInfo | undefined;
 
-  constructor(b: InternalBuilder, name: string, storeName: string | undefined, keySerde: S, valueSerde: S) {
+  constructor(
+    b: InternalBuilder,
+    name: string,
+    storeName: string | undefined,
+    keySerde: S,
+    valueSerde: S,
+    window?: WindowInfo,
+  ) {
+    this.window = window;
     this.#b = b;
     this.name = name;
     this.queryableStoreName = storeName;
@@ -68,6 +91,27 @@ export class KTableImpl<K, V> implements KTable<K, V> {
     );
   }
 
+  suppress(suppressed: Suppressed, named?: Named): KTable<K, V> {
+    if (this.window === undefined) {
+      throw new MillraceError(
+        'MR_TOPOLOGY_INVALID',
+        `suppress(untilWindowCloses) needs a windowed KTable (the result of windowedBy(...).count/reduce/aggregate): "${this.name}" is not one`,
+      );
+    }
+    const name = named?.name ?? suppressed.name ?? this.#b.newName('KTABLE-SUPPRESS-');
+    const store = `${name}-STATE-STORE`;
+    const node = addSuppress(
+      this.#b,
+      this.name,
+      name,
+      store,
+      this.window,
+      this.#keySerde ?? jsonSerde(),
+      this.#valueSerde ?? jsonSerde(),
+    );
+    return new KTableImpl<K, V>(this.#b, node, undefined, this.#keySerde, this.#valueSerde);
+  }
+
   #change<VR>(
     prefix: string,
     named: Named | undefined,
@@ -82,6 +126,7 @@ export class KTableImpl<K, V> implements KTable<K, V> {
       undefined,
       this.#keySerde,
       valueChanged ? undefined : this.#valueSerde,
+      this.window,
     );
   }
 }

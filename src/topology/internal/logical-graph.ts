@@ -1,4 +1,5 @@
 import type { ProcessorSupplier } from '../../processor/processor.ts';
+import type { WindowedStoreOptions } from '../../../state/window-store.ts';
 import type { Serde } from '../../serdes/serde.ts';
 
 /**
@@ -44,6 +45,8 @@ export interface LogicalStore {
   readonly persistent: boolean;
   /** For a global store: the topic it is loaded from (and restored from). */
   readonly globalTopic: string | undefined;
+  /** A window or session store (windowed aggregations, stream-stream joins). */
+  readonly windowed?: WindowedStoreOptions;
 }
 
 /** A repartition topic (unprefixed name) and its partition count if the user fixed one. */
