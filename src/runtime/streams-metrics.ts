@@ -21,6 +21,8 @@ export class StreamsMetrics {
   commitLatencyMsMax = 0;
   pollTotal = 0;
   rebalanceTotal = 0;
+  /** Times the tasks were closed dirty and resumed from the last commit after a fenced/aborted transaction. */
+  taskMigratedTotal = 0;
   restoredRecordsTotal = 0;
   readonly taskStates = new Map<string, TaskLifecycleState>();
   /** Per `<taskId>/<store>`: restored so far and the total of the current restore. */

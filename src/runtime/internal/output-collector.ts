@@ -24,6 +24,8 @@ export class OutputCollector {
   #inFlight: Promise<void>[] = [];
   #positions: ChangelogPositions = new Map();
   #error: unknown;
+  /** Bumped by reset(): sends of an earlier generation (an aborted transaction) no longer count. */
+  #generation = 0;
   readonly #send: (records: ProducerRecord[]) => Promise<RecordMetadata[]>;
   readonly #batchSize: number;
 
@@ -48,8 +50,10 @@ export class OutputCollector {
     const batch = this.#pending;
     if (batch.records.length === 0) return;
     this.#pending = { records: [], kinds: [], taskIds: [] };
+    const generation = this.#generation;
     const p = this.#send(batch.records).then(
       (metadata) => {
+        if (generation !== this.#generation) return;
         for (let i = 0; i < metadata.length; i++) {
           if (batch.kinds[i] !== 'changelog') continue;
           const m = metadata[i]!;
@@ -61,7 +65,7 @@ export class OutputCollector {
         }
       },
       (err: unknown) => {
-        this.#error ??= err;
+        if (generation === this.#generation) this.#error ??= err;
       },
     );
     this.#inFlight.push(p);
@@ -85,6 +89,8 @@ export class OutputCollector {
 
   /** Drops what is buffered and forgets positions (the transaction aborted; the tasks are rebuilt). */
   reset(): void {
+    this.#generation++;
+    this.#inFlight = [];
     this.#pending = { records: [], kinds: [], taskIds: [] };
     this.#positions = new Map();
     this.#error = undefined;

@@ -1,7 +1,6 @@
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import type { StoreBackend } from '../../../state/index.ts';
 import type { StreamsConfig } from '../../config/index.ts';
-import { MillraceError } from '../../errors/index.ts';
 import type {
   ConsumedRecord,
   KafkaClient,
@@ -16,12 +15,12 @@ import type {
 import type { SourceRecord } from '../../processor/index.ts';
 import type { CompiledTopology } from '../../topology/topology.ts';
 import type { StreamsMetrics } from '../streams-metrics.ts';
-import { deadLetter } from './dead-letter.ts';
-import { classifyFailure } from './error-policy.ts';
-import { decodeMemberInfo, encodeMemberInfo } from './member-info.ts';
+import { routeFailure } from './error-policy.ts';
+import { encodeMemberInfo } from './member-info.ts';
 import { OutputCollector } from './output-collector.ts';
 import { StreamTask } from './stream-task.ts';
-import { assignTasks, partitionsOfTask, tasksOf } from './task-assignor.ts';
+import { streamsAssignor } from './streams-assignor.ts';
+import { commitFailed, MAX_MIGRATIONS, rewindToCommitted, taskMigrationReason } from './task-migration.ts';
 import { restoreTask, type StoreRestoreProgress } from './task-restorer.ts';
 
 /** What a stream thread is given by the application. */
@@ -53,7 +52,7 @@ export class StreamThread {
   readonly #o: StreamThreadOptions;
   readonly #eos: boolean;
   readonly #consumer: KafkaConsumer;
-  readonly #producer: KafkaProducer | TransactionalProducer;
+  #producer: KafkaProducer | TransactionalProducer;
   readonly #reader: PartitionReader;
   readonly #output: OutputCollector;
   readonly #suspended = new Map<string, StreamTask>();
@@ -64,6 +63,10 @@ export class StreamThread {
   #lastCommit = Date.now();
   #uncommitted = false;
   #stopping = false;
+  /** Inside onPartitionsRevoked/Lost: the tasks are being dropped anyway. */
+  #inRebalance = false;
+  /** Task migrations since the last successful commit (a bound against fencing ping-pong). */
+  #migrations = 0;
   #loop: Promise<void> | undefined;
 
   constructor(options: StreamThreadOptions) {
@@ -83,26 +86,9 @@ export class StreamThread {
         onPartitionsLost: (tps) => this.#onLost(tps),
       },
       userData: () => this.#memberInfo(),
-      assignor: (members, counts) => {
-        const infos = members.map((m) => ({ memberId: m.memberId, info: decodeMemberInfo(m.userData) }));
-        const byMember = assignTasks(
-          tasksOf(sub, counts),
-          infos.map(({ memberId, info }) => ({
-            memberId,
-            ownedTasks: info.owned,
-            taskLags: new Map(Object.entries(info.lags)),
-          })),
-        );
-        return new Map(
-          [...byMember].map(([m, tasks]) => [m, tasks.flatMap((t) => partitionsOfTask(t, sub, counts))]),
-        );
-      },
+      assignor: streamsAssignor(sub),
     });
-    this.#producer = this.#eos
-      ? options.kafka.transactionalProducer({
-          transactionalId: `${c['application.id']}-${options.processId}-0`,
-        })
-      : options.kafka.producer({ idempotent: true });
+    this.#producer = this.#newProducer();
     this.#reader = options.kafka.partitionReader({
       isolationLevel: this.#eos ? 'read_committed' : 'read_uncommitted',
     });
@@ -181,7 +167,7 @@ export class StreamThread {
           const p = task.process(r);
           if (p) await p;
         } catch (err) {
-          this.#handleFailure(task, r, err);
+          routeFailure(this.#o, this.#output, task.id, r, err);
         }
         processed++;
         this.#uncommitted = true;
@@ -193,28 +179,6 @@ export class StreamThread {
     }
     this.#o.metrics.processedTotal += processed;
     this.#output.sendPending();
-  }
-
-  #handleFailure(task: StreamTask, record: SourceRecord, err: unknown): void {
-    const cause = classifyFailure(err, record);
-    const c = this.#o.config;
-    const response =
-      cause.stage === 'deserialization'
-        ? c['deserialization.exception.handler']
-        : c['processing.exception.handler'];
-    if (response === 'fail') throw err;
-    const where = `${record.topic}-${record.partition}@${record.offset}`;
-    if (response === 'dlq') {
-      this.#output.add(task.id, 'dlq', deadLetter(record, cause, c['dlq.topic.suffix']));
-      this.#o.metrics.deadLettered[cause.stage]++;
-      this.#o.log(
-        'warn',
-        `${cause.stage} error on ${where} (${cause.code}) sent to ${record.topic}${c['dlq.topic.suffix']}`,
-      );
-    } else {
-      this.#o.metrics.skipped[cause.stage]++;
-      this.#o.log('warn', `${cause.stage} error on ${where} (${cause.code}) skipped: ${cause.message}`);
-    }
   }
 
   async #punctuate(): Promise<void> {
@@ -261,12 +225,14 @@ export class StreamThread {
       for (const t of tasks) await t.writeBuffer.flush(t.checkpointsFor(positions.get(t.id)));
       if (!this.#eos && offsets.length > 0) await this.#consumer.commit(offsets);
     } catch (err) {
-      throw new MillraceError(
-        'MR_COMMIT_FAILED',
-        `commit of tasks ${tasks.map((t) => t.id).join(', ')} failed: ${(err as Error).message}. The instance stops; on restart its tasks resume from the last commit`,
-        { cause: err },
-      );
+      const migrated = this.#eos ? taskMigrationReason(err) : undefined;
+      if (migrated !== undefined && !this.#stopping && this.#migrations < MAX_MIGRATIONS) {
+        await this.#closeDirtyAndResume(migrated);
+        return;
+      }
+      throw commitFailed(tasks, err, this.#eos, migrated);
     }
+    this.#migrations = 0;
     this.#uncommitted = false;
     this.#lastCommit = Date.now();
     this.#o.metrics.recordCommit(this.#lastCommit - started);
@@ -294,7 +260,12 @@ export class StreamThread {
   async #onRevoked(tps: readonly TopicPartition[]): Promise<void> {
     this.#o.metrics.rebalanceTotal++;
     this.#o.onRunningChange(false);
-    await this.commit();
+    this.#inRebalance = true;
+    try {
+      await this.commit();
+    } finally {
+      this.#inRebalance = false;
+    }
     for (const id of this.#taskIdsOf(tps)) {
       const task = this.tasks.get(id);
       if (!task) continue;
@@ -321,31 +292,91 @@ export class StreamThread {
     }
     for (const id of ids) {
       if (this.tasks.has(id)) continue;
-      let task = this.#suspended.get(id);
+      const task = this.#suspended.get(id);
       this.#suspended.delete(id);
-      if (!task) {
-        const [sub, partition] = id.split('_').map(Number) as [number, number];
-        task = new StreamTask({
-          applicationId: this.#o.config['application.id'],
-          subtopology: this.#o.compiled.subtopologies.find((s) => s.id === sub)!,
-          partition,
-          backend: await this.#o.openBackend(id),
-          output: this.#output,
-          onStateChange: (taskId, _from, to) => this.#o.metrics.taskStates.set(taskId, to),
-        });
-      }
-      task.lifecycle.transitionTo('RESTORING');
-      this.tasks.set(id, task);
-      this.#consumer.pause(this.#partitionsOf(task));
-      this.#restoreQueue.push(task);
+      await this.#restore(task ?? (await this.#createTask(id)));
     }
     if (this.#restoreQueue.length === 0) this.#o.onRunningChange(true);
+  }
+
+  async #createTask(id: string): Promise<StreamTask> {
+    const [sub, partition] = id.split('_').map(Number) as [number, number];
+    return new StreamTask({
+      applicationId: this.#o.config['application.id'],
+      subtopology: this.#o.compiled.subtopologies.find((s) => s.id === sub)!,
+      partition,
+      backend: await this.#o.openBackend(id),
+      output: this.#output,
+      onStateChange: (taskId, _from, to) => this.#o.metrics.taskStates.set(taskId, to),
+    });
+  }
+
+  /** Schedules the restore of a created or suspended task; its partitions stay paused until it runs. */
+  async #restore(task: StreamTask): Promise<void> {
+    task.lifecycle.transitionTo('RESTORING');
+    this.tasks.set(task.id, task);
+    this.#consumer.pause(this.#partitionsOf(task));
+    this.#restoreQueue.push(task);
+  }
+
+  #newProducer(): KafkaProducer | TransactionalProducer {
+    const c = this.#o.config;
+    return this.#eos
+      ? this.#o.kafka.transactionalProducer({
+          transactionalId: `${c['application.id']}-${this.#o.processId}-0`,
+        })
+      : this.#o.kafka.producer({ idempotent: true });
+  }
+
+  /**
+   * A transaction could not commit because the tasks migrated (see task-migration.ts). As Kafka Streams
+   * does: abort, drop the write buffers (the stores fall back to their last commit), close the tasks
+   * dirty, start a new producer (a fenced one cannot be used again), rewind the input to the group's
+   * committed offsets and restore the tasks again (the changelog beyond the checkpoint, read_committed,
+   * holds only committed transactions). Inside a rebalance callback the tasks are only dropped: the
+   * rebalance decides where they go.
+   */
+  async #closeDirtyAndResume(reason: string): Promise<void> {
+    this.#migrations++;
+    const running = [...this.tasks.values()].filter((t) => t.lifecycle.state === 'RUNNING');
+    this.#o.log(
+      'warn',
+      `transaction of tasks ${running.map((t) => t.id).join(', ')} failed (${reason}): closing them dirty and resuming from the last commit`,
+    );
+    this.#o.metrics.taskMigratedTotal++;
+    this.#output.reset();
+    this.#txnBegin = undefined;
+    this.#sendChain = Promise.resolve();
+    const old = this.#producer as TransactionalProducer;
+    await old.abortTransaction().catch(() => undefined);
+    await old.close().catch(() => undefined);
+    this.#producer = this.#newProducer();
+    for (const t of running) {
+      this.tasks.delete(t.id);
+      t.writeBuffer.discard();
+      t.consumed.clear();
+      await t
+        .close()
+        .catch((err: unknown) => this.#o.log('warn', `closing task ${t.id}: ${(err as Error).message}`));
+    }
+    this.#uncommitted = false;
+    this.#lastCommit = Date.now();
+    if (this.#inRebalance || running.length === 0) return;
+    this.#o.onRunningChange(false);
+    await rewindToCommitted(
+      this.#o.kafka,
+      this.#consumer,
+      this.#o.config['application.id'],
+      running.flatMap((t) => this.#partitionsOf(t)),
+    );
+    for (const t of running) await this.#restore(await this.#createTask(t.id));
   }
 
   async #onLost(tps: readonly TopicPartition[]): Promise<void> {
     // The partitions may already be elsewhere: drop uncommitted work without committing.
     this.#output.reset();
     this.#txnBegin = undefined;
+    this.#sendChain = Promise.resolve();
     if (this.#eos) await (this.#producer as TransactionalProducer).abortTransaction().catch(() => undefined);
     for (const id of this.#taskIdsOf(tps)) {
       const task = this.tasks.get(id);
