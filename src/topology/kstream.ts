@@ -2,7 +2,10 @@ import type { KeyValue } from '../../state/types.ts';
 import type { ProcessorSupplier } from '../processor/processor.ts';
 import type { BranchedStream } from './branched-stream.ts';
 import type { KGroupedStream } from './kgrouped-stream.ts';
+import type { Joined } from './joined.ts';
+import type { GlobalKTable, KTable } from './ktable.ts';
 import type { Grouped, Named, ProcessOptions, Produced, Repartitioned } from './options.ts';
+import type { JoinWindows } from './windows.ts';
 
 /**
  * A record stream (Kafka Streams' `KStream`). Key-changing operations (`map`, `flatMap`, `selectKey`,
@@ -41,4 +44,50 @@ export interface KStream<K, V> {
   groupBy<KR>(selector: (key: K, value: V) => KR, grouped?: Grouped<KR, V>): KGroupedStream<KR, V>;
   /** Always writes through a repartition topic (`<app>-<name>-repartition`). */
   repartition(repartitioned?: Repartitioned<K, V>): KStream<K, V>;
+  /**
+   * Joins: with a KTable (lookup of the table's current value; a re-keyed stream is repartitioned first),
+   * with a GlobalKTable (`keySelector` maps each record to the table key), or with another KStream within
+   * {@link JoinWindows}. Joined topics are listed as co-partitioned.
+   */
+  join<VO, VR>(
+    table: KTable<K, VO>,
+    joiner: (value: V, other: VO) => VR,
+    joined?: Joined<K, V, VO>,
+  ): KStream<K, VR>;
+  join<GK, GV, VR>(
+    table: GlobalKTable<GK, GV>,
+    keySelector: (key: K, value: V) => GK,
+    joiner: (value: V, other: GV) => VR,
+    named?: Named,
+  ): KStream<K, VR>;
+  join<VO, VR>(
+    other: KStream<K, VO>,
+    joiner: (value: V, other: VO) => VR,
+    windows: JoinWindows,
+    joined?: Joined<K, V, VO>,
+  ): KStream<K, VR>;
+  leftJoin<VO, VR>(
+    table: KTable<K, VO>,
+    joiner: (value: V, other: VO | null) => VR,
+    joined?: Joined<K, V, VO>,
+  ): KStream<K, VR>;
+  leftJoin<GK, GV, VR>(
+    table: GlobalKTable<GK, GV>,
+    keySelector: (key: K, value: V) => GK,
+    joiner: (value: V, other: GV | null) => VR,
+    named?: Named,
+  ): KStream<K, VR>;
+  leftJoin<VO, VR>(
+    other: KStream<K, VO>,
+    joiner: (value: V, other: VO | null) => VR,
+    windows: JoinWindows,
+    joined?: Joined<K, V, VO>,
+  ): KStream<K, VR>;
+  /** KStream-KStream outer join within {@link JoinWindows}. */
+  outerJoin<VO, VR>(
+    other: KStream<K, VO>,
+    joiner: (value: V | null, other: VO | null) => VR,
+    windows: JoinWindows,
+    joined?: Joined<K, V, VO>,
+  ): KStream<K, VR>;
 }

@@ -33,6 +33,18 @@ export interface KTable<K, V> {
    * windowed KTables (results of `windowedBy(...)` aggregations).
    */
   suppress(suppressed: Suppressed, named?: Named): KTable<K, V>;
+  /** KTable-KTable inner equi-join: a result while both sides have a value; a tombstone when one ends. */
+  join<VO, VR>(other: KTable<K, VO>, joiner: (value: V, other: VO) => VR, named?: Named): KTable<K, VR>;
+  leftJoin<VO, VR>(
+    other: KTable<K, VO>,
+    joiner: (value: V, other: VO | null) => VR,
+    named?: Named,
+  ): KTable<K, VR>;
+  outerJoin<VO, VR>(
+    other: KTable<K, VO>,
+    joiner: (value: V | null, other: VO | null) => VR,
+    named?: Named,
+  ): KTable<K, VR>;
 }
 
 /** A table replicated in full on every instance, readable from every task (Kafka Streams' `GlobalKTable`). */

@@ -109,6 +109,25 @@ export class InternalBuilder {
     this.#coPartitionGroups.push([...sourceNodes]);
   }
 
+  /** The non-global source nodes upstream of `name` (for co-partitioning checks of joins). */
+  upstreamSources(name: string): string[] {
+    const out = new Set<string>();
+    const seen = new Set<string>();
+    const walk = (n: string): void => {
+      if (seen.has(n)) return;
+      seen.add(n);
+      const node = this.#nodes.get(n);
+      if (node === undefined) return;
+      if (node.kind === 'source') {
+        if (!node.global) out.add(n);
+        return;
+      }
+      for (const p of node.parents) walk(p);
+    };
+    walk(name);
+    return [...out];
+  }
+
   hasStore(name: string): boolean {
     return this.#stores.has(name);
   }

@@ -12,6 +12,7 @@ import type { InternalBuilder } from './internal-builder.ts';
 import { KGroupedStreamImpl } from './kgrouped-stream-impl.ts';
 import { statelessSupplier } from './processors/stateless.ts';
 import { createRepartitionedSource } from './repartition.ts';
+import { dispatchJoin } from './join-impl.ts';
 
 type R = StreamRecord<unknown, unknown>;
 type S = Serde<unknown> | undefined;
@@ -178,6 +179,27 @@ export class KStreamImpl<K, V> implements KStream<K, V> {
       repartitioned?.numberOfPartitions,
     );
     return new KStreamImpl(this.b, source, keySerde, valueSerde, false);
+  }
+
+  join(other: unknown, a: unknown, b?: unknown, c?: unknown): KStream<K, never> {
+    return dispatchJoin(this as KStreamImpl<unknown, unknown>, 'inner', other, a, b, c) as unknown as KStream<
+      K,
+      never
+    >;
+  }
+
+  leftJoin(other: unknown, a: unknown, b?: unknown, c?: unknown): KStream<K, never> {
+    return dispatchJoin(this as KStreamImpl<unknown, unknown>, 'left', other, a, b, c) as unknown as KStream<
+      K,
+      never
+    >;
+  }
+
+  outerJoin(other: unknown, a: unknown, b?: unknown, c?: unknown): KStream<K, never> {
+    return dispatchJoin(this as KStreamImpl<unknown, unknown>, 'outer', other, a, b, c) as unknown as KStream<
+      K,
+      never
+    >;
   }
 
   #op<KR, VR>(

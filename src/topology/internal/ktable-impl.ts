@@ -16,6 +16,9 @@ import {
   tableToStreamSupplier,
 } from './processors/table-processors.ts';
 import { addSuppress } from './windowed-kstream-impl.ts';
+import { tableTableJoin } from './join-impl.ts';
+
+type J = (a: unknown, b: unknown) => unknown;
 
 type S = Serde<unknown> | undefined;
 
@@ -89,6 +92,31 @@ export class KTableImpl<K, V> implements KTable<K, V> {
       grouped?.valueSerde as S,
       grouped?.name,
     );
+  }
+
+  /** What joins need of this table. */
+  internals(): { b: InternalBuilder; keySerde: S; valueSerde: S } {
+    return { b: this.#b, keySerde: this.#keySerde, valueSerde: this.#valueSerde };
+  }
+
+  join<VO, VR>(other: KTable<K, VO>, joiner: (value: V, other: VO) => VR, named?: Named): KTable<K, VR> {
+    return tableTableJoin(this, other as KTableImpl<K, VO>, joiner as J, 'inner', named) as KTable<K, VR>;
+  }
+
+  leftJoin<VO, VR>(
+    other: KTable<K, VO>,
+    joiner: (value: V, other: VO | null) => VR,
+    named?: Named,
+  ): KTable<K, VR> {
+    return tableTableJoin(this, other as KTableImpl<K, VO>, joiner as J, 'left', named) as KTable<K, VR>;
+  }
+
+  outerJoin<VO, VR>(
+    other: KTable<K, VO>,
+    joiner: (value: V | null, other: VO | null) => VR,
+    named?: Named,
+  ): KTable<K, VR> {
+    return tableTableJoin(this, other as KTableImpl<K, VO>, joiner as J, 'outer', named) as KTable<K, VR>;
   }
 
   suppress(suppressed: Suppressed, named?: Named): KTable<K, V> {
