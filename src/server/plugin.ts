@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import type { LoadGenerator } from '../cli/load-generator.ts';
 import type { StreamsApp } from '../runtime/streams-app.ts';
 import type { ProcessorRegistry } from '../topology/spec/index.ts';
 
@@ -24,6 +25,8 @@ export interface MillracePlugin {
   register?(registry: ProcessorRegistry): void;
   /** Adds HTTP routes after the built-in ones, with access to the running applications. */
   routes?(server: FastifyInstance, context: PluginContext): void | Promise<void>;
+  /** Record generators for `millrace loadgen --generator <name>` (realistic test traffic). */
+  readonly generators?: readonly LoadGenerator[];
 }
 
 /** Options of a store scan through {@link PluginContext.scan}. String keys, compared as UTF-8 bytes. */
