@@ -1,4 +1,6 @@
+import type { WindowedStoreOptions } from '../../state/window-store.ts';
 import type { Serde } from '../serdes/serde.ts';
+import type { TimestampExtractor } from '../time/timestamp-extractor.ts';
 import type { ProcessorSupplier } from './processor.ts';
 
 /**
@@ -6,10 +8,17 @@ import type { ProcessorSupplier } from './processor.ts';
  * final (internal topics carry the `<application.id>-` prefix), every node knows its children in order.
  */
 
-/** A state store a sub-topology uses. */
+/**
+ * A state store a sub-topology uses. `type` says which store interface processors get: `key-value`
+ * (`KeyValueStore`), `window` (`WindowStore`) or `session` (`SessionStore`); a window or session store
+ * also carries its layout in `windowed` (its changelog and restore are a key-value store's, holding the
+ * segmented binary keys).
+ */
 export interface StoreSpec {
   readonly name: string;
-  readonly type: 'key-value';
+  readonly type: 'key-value' | 'window' | 'session';
+  /** Retention and segmenting of a `window` or `session` store; undefined for `key-value`. */
+  readonly windowed?: WindowedStoreOptions;
   readonly keySerde: Serde<unknown>;
   readonly valueSerde: Serde<unknown>;
   /** Whether writes are logged to `changelogTopic`. */
@@ -31,6 +40,11 @@ export interface SourceNodeSpec {
   readonly topics: readonly string[];
   readonly keySerde: Serde<unknown>;
   readonly valueSerde: Serde<unknown>;
+  /**
+   * Where the event time of its records comes from; undefined: the Kafka record timestamp. Applied after
+   * deserialization, before the task's stream time advances.
+   */
+  readonly timestampExtractor?: TimestampExtractor;
   readonly children: readonly string[];
 }
 

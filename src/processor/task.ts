@@ -31,6 +31,12 @@ export interface TaskOptions {
   readonly clock?: () => number;
   /** Defaults to `<subtopology.id>_<partition>`. */
   readonly taskId?: string;
+  /**
+   * The stream time to resume from (default -1: none yet). Kafka Streams commits each partition's time
+   * in the offset commit metadata and resumes from it, so windows closed before a restart stay closed;
+   * a runtime that does the same passes the committed value here.
+   */
+  readonly initialStreamTimeMs?: number;
 }
 
 /** The lifecycle of a task executor. The runtime adds RESTORING/SUSPENDED around it. */

@@ -1,4 +1,5 @@
 import type { Serde } from '../serdes/serde.ts';
+import type { TimestampExtractor } from '../time/timestamp-extractor.ts';
 
 /**
  * Options of the DSL operations (Kafka Streams' `Consumed`, `Produced`, `Grouped`, `Materialized`,
@@ -19,6 +20,11 @@ export interface Named {
 export interface Consumed<K, V> extends Named {
   keySerde?: Serde<K>;
   valueSerde?: Serde<V>;
+  /**
+   * Where the event time comes from (default: the Kafka record timestamp), e.g.
+   * `valueFieldTimestampExtractor('occurredAt')`. A record whose time cannot be extracted is dead-lettered.
+   */
+  timestampExtractor?: TimestampExtractor;
 }
 
 /** How a sink writes its topic. */

@@ -1,8 +1,9 @@
 import type { StateStore } from '../../../state/types.ts';
 import { MillraceError, isMillraceError } from '../../errors/index.ts';
+import { TIMESTAMP_NANOS_HEADER, type ExtractedTimestamp } from '../../time/timestamp-extractor.ts';
 import type { Processor } from '../processor.ts';
 import type { Cancellable, PunctuationType, Punctuator } from '../punctuation.ts';
-import type { RecordMetadata, StreamRecord } from '../record.ts';
+import type { Headers, RecordMetadata, StreamRecord } from '../record.ts';
 import type { NodeSpec, SinkNodeSpec, SourceNodeSpec } from '../subtopology-spec.ts';
 import type { SourceRecord, Task, TaskOptions, TaskState } from '../task.ts';
 import { NodeContext } from './node-context.ts';
@@ -32,7 +33,7 @@ export class TaskExecutor implements Task {
   readonly #pending = new Set<Promise<unknown>>();
   readonly clock: () => number;
   #state: TaskState = 'created';
-  #streamTime = -1;
+  #streamTime: number;
   #busy = false;
   #metadata: RecordMetadata | undefined;
   #currentNode: string | undefined;
@@ -45,6 +46,7 @@ export class TaskExecutor implements Task {
     this.id = options.taskId ?? `${options.subtopology.id}_${options.partition}`;
     this.sourceTopics = options.subtopology.sourceTopics;
     this.clock = options.clock ?? Date.now;
+    this.#streamTime = options.initialStreamTimeMs ?? -1;
     for (const spec of options.subtopology.nodes) {
       this.#nodes.set(spec.name, { spec, children: [], processor: undefined });
     }
@@ -94,12 +96,10 @@ export class TaskExecutor implements Task {
       );
     }
     const spec = source.spec as SourceNodeSpec;
-    const streamRecord: StreamRecord<unknown, unknown> = {
-      key: this.#deserialize(spec, record, 'key'),
-      value: this.#deserialize(spec, record, 'value'),
-      timestamp: record.timestamp,
-      headers: record.headers,
-    };
+    const key = this.#deserialize(spec, record, 'key');
+    const value = this.#deserialize(spec, record, 'value');
+    const { timestamp, headers } = this.#extractTimestamp(spec, record, key, value);
+    const streamRecord: StreamRecord<unknown, unknown> = { key, value, timestamp, headers };
     this.#metadata = {
       topic: record.topic,
       partition: record.partition,
@@ -107,7 +107,7 @@ export class TaskExecutor implements Task {
       headers: record.headers,
     };
     // Stream time advances before processing, as Kafka's partition group does, so processors see it.
-    if (record.timestamp > this.#streamTime) this.#streamTime = record.timestamp;
+    if (timestamp > this.#streamTime) this.#streamTime = timestamp;
     this.#busy = true;
     let result: unknown;
     try {
@@ -250,6 +250,63 @@ export class TaskExecutor implements Task {
         },
       );
     }
+  }
+
+  /**
+   * Applies the source's timestamp extractor (a deserialization-stage step, as in Kafka Streams: a failure
+   * is `MR_SERDE` with the record's coordinates, so the runtime dead-letters it before any processor ran).
+   * Nanoseconds, when extracted, replace any earlier `millrace.ts.nanos` header.
+   */
+  #extractTimestamp(
+    spec: SourceNodeSpec,
+    record: SourceRecord,
+    key: unknown,
+    value: unknown,
+  ): { timestamp: number; headers: Headers } {
+    const extractor = spec.timestampExtractor;
+    if (extractor === undefined) return { timestamp: record.timestamp, headers: record.headers };
+    let extracted: ExtractedTimestamp;
+    try {
+      extracted = extractor.extract(
+        {
+          topic: record.topic,
+          partition: record.partition,
+          offset: record.offset,
+          key,
+          value,
+          timestamp: record.timestamp,
+          headers: record.headers,
+        },
+        this.#streamTime,
+      );
+      if (!Number.isSafeInteger(extracted.timestampMs) || extracted.timestampMs < 0) {
+        throw new MillraceError(
+          'MR_TIMESTAMP_INVALID',
+          `the extractor returned ${extracted.timestampMs}, not a non-negative integer of milliseconds`,
+        );
+      }
+    } catch (cause) {
+      const why = cause instanceof Error ? cause.message : String(cause);
+      throw new MillraceError(
+        'MR_SERDE',
+        `task ${this.id} could not extract the timestamp of ${record.topic}-${record.partition}@${record.offset} (${why}): fix the producer or the source's timestamp extractor (the record can go to the DLQ)`,
+        {
+          cause,
+          taskId: this.id,
+          details: { topic: record.topic, partition: record.partition, offset: record.offset },
+        },
+      );
+    }
+    if (extracted.epochNanos === undefined)
+      return { timestamp: extracted.timestampMs, headers: record.headers };
+    const nanos = new TextEncoder().encode(extracted.epochNanos.toString());
+    return {
+      timestamp: extracted.timestampMs,
+      headers: [
+        ...record.headers.filter((h) => h.key !== TIMESTAMP_NANOS_HEADER),
+        { key: TIMESTAMP_NANOS_HEADER, value: nanos },
+      ],
+    };
   }
 
   async #finishAsync(first: unknown): Promise<void> {

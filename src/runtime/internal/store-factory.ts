@@ -1,7 +1,6 @@
 import { Stores, type ChangelogSink, type WriteBuffer } from '../../../state/index.ts';
 import type { StateStore } from '../../../state/types.ts';
 import { buildWindowStore } from '../../../state/window-store-builder.ts';
-import type { WindowedStoreSpec } from '../../../state/window-store.ts';
 import { MillraceError } from '../../errors/index.ts';
 import type { StoreSpec } from '../../processor/subtopology-spec.ts';
 
@@ -14,17 +13,23 @@ export interface TaskStoreContext {
 /**
  * Builds a task's instance of a store from its spec, as the stacked layers of the state package. One
  * place for every store type the topology can declare, shared by the Kafka runtime and the test driver.
- * A spec carrying `windowed` (window and session stores of windowed aggregations, joins) gets the
- * segmented window layout over the same layers; its changelog and restore are those of a key-value store
+ * A `window` or `session` spec (windowed aggregations, stream-stream joins) gets the segmented layout of
+ * its `windowed` options over the same layers; its changelog and restore are those of a key-value store
  * (the changelog holds the segmented binary keys).
  */
 export function buildStore(spec: StoreSpec, context: TaskStoreContext): StateStore {
   switch (spec.type) {
-    case 'key-value': {
-      const windowed = (spec as StoreSpec & WindowedStoreSpec).windowed;
-      if (windowed !== undefined) {
-        return buildWindowStore(spec.name, spec.keySerde, spec.valueSerde, windowed, spec.logged, context);
+    case 'window':
+    case 'session': {
+      if (spec.windowed === undefined || spec.windowed.kind !== spec.type) {
+        throw new MillraceError(
+          'MR_TOPOLOGY_INVALID',
+          `${spec.type} store "${spec.name}" has no matching windowed layout: build the topology through the DSL`,
+        );
       }
+      return buildWindowStore(spec.name, spec.keySerde, spec.valueSerde, spec.windowed, spec.logged, context);
+    }
+    case 'key-value': {
       const builder = Stores.keyValueStoreBuilder(spec.name, spec.keySerde, spec.valueSerde);
       return (spec.logged ? builder.withLoggingEnabled() : builder.withLoggingDisabled()).build(context);
     }

@@ -1,5 +1,4 @@
 import { MillraceError } from '../../errors/index.ts';
-import type { WindowedStoreSpec } from '../../../state/window-store.ts';
 import type { NodeSpec, StoreSpec, SubtopologySpec } from '../../processor/subtopology-spec.ts';
 import type { CompileOptions, CompiledTopology, InternalTopicSpec } from '../topology.ts';
 import type { LogicalGraph } from './logical-graph.ts';
@@ -74,9 +73,9 @@ export function compileGraph(
     const s = graph.stores.get(name);
     if (s === undefined)
       throw new MillraceError('MR_TOPOLOGY_INVALID', `unknown store "${name}": define it before use`);
-    const spec: StoreSpec & WindowedStoreSpec = {
+    const spec: StoreSpec = {
       name: s.name,
-      type: 'key-value',
+      type: s.windowed?.kind ?? 'key-value',
       keySerde: s.keySerde,
       valueSerde: s.valueSerde,
       logged: s.logged,
@@ -124,6 +123,7 @@ export function compileGraph(
           topics: node.topics.map(topicName),
           keySerde: node.keySerde,
           valueSerde: node.valueSerde,
+          ...(node.timestampExtractor === undefined ? {} : { timestampExtractor: node.timestampExtractor }),
           children: children(name),
         };
       }

@@ -1,6 +1,7 @@
 import { MillraceError } from '../../errors/index.ts';
 import type { ProcessorSupplier } from '../../processor/processor.ts';
 import type { Serde } from '../../serdes/serde.ts';
+import type { TimestampExtractor } from '../../time/timestamp-extractor.ts';
 import type {
   LogicalGraph,
   LogicalNode,
@@ -37,6 +38,7 @@ export class InternalBuilder {
     keySerde: Serde<unknown>,
     valueSerde: Serde<unknown>,
     global = false,
+    timestampExtractor?: TimestampExtractor,
   ): void {
     for (const node of this.#nodes.values()) {
       if (node.kind !== 'source') continue;
@@ -48,7 +50,15 @@ export class InternalBuilder {
         );
       }
     }
-    this.#add({ kind: 'source', name, topics: [...topics], keySerde, valueSerde, global });
+    this.#add({
+      kind: 'source',
+      name,
+      topics: [...topics],
+      keySerde,
+      valueSerde,
+      global,
+      ...(timestampExtractor === undefined ? {} : { timestampExtractor }),
+    });
   }
 
   addProcessor(

@@ -1,6 +1,7 @@
 import type { ProcessorSupplier } from '../../processor/processor.ts';
 import type { WindowedStoreOptions } from '../../../state/window-store.ts';
 import type { Serde } from '../../serdes/serde.ts';
+import type { TimestampExtractor } from '../../time/timestamp-extractor.ts';
 
 /**
  * The logical graph a builder records (Kafka Streams' `InternalTopologyBuilder` state). Topic names are as
@@ -16,6 +17,8 @@ export interface LogicalSource {
   readonly valueSerde: Serde<unknown>;
   /** Reads a global store's topic. */
   readonly global: boolean;
+  /** Event time of its records; undefined: the record timestamp. */
+  readonly timestampExtractor?: TimestampExtractor;
 }
 
 export interface LogicalProcessor {

@@ -25,7 +25,14 @@ export class StreamsBuilderImpl implements StreamsBuilder {
     const name = consumed?.name ?? this.#b.newName('KSTREAM-SOURCE-');
     const keySerde = (consumed?.keySerde as S | undefined) ?? jsonSerde();
     const valueSerde = (consumed?.valueSerde as S | undefined) ?? jsonSerde();
-    this.#b.addSource(name, typeof topics === 'string' ? [topics] : topics, keySerde, valueSerde);
+    this.#b.addSource(
+      name,
+      typeof topics === 'string' ? [topics] : topics,
+      keySerde,
+      valueSerde,
+      false,
+      consumed?.timestampExtractor,
+    );
     return new KStreamImpl<K, V>(this.#b, name, keySerde, valueSerde, false);
   }
 
@@ -40,7 +47,7 @@ export class StreamsBuilderImpl implements StreamsBuilder {
       (materialized?.keySerde as S | undefined) ?? (consumed?.keySerde as S | undefined) ?? jsonSerde();
     const valueSerde =
       (materialized?.valueSerde as S | undefined) ?? (consumed?.valueSerde as S | undefined) ?? jsonSerde();
-    b.addSource(sourceName, [topic], keySerde, valueSerde);
+    b.addSource(sourceName, [topic], keySerde, valueSerde, false, consumed?.timestampExtractor);
     b.addStore({
       name: storeName,
       keySerde,
@@ -67,7 +74,7 @@ export class StreamsBuilderImpl implements StreamsBuilder {
       (materialized?.keySerde as S | undefined) ?? (consumed?.keySerde as S | undefined) ?? jsonSerde();
     const valueSerde =
       (materialized?.valueSerde as S | undefined) ?? (consumed?.valueSerde as S | undefined) ?? jsonSerde();
-    b.addSource(sourceName, [topic], keySerde, valueSerde, true);
+    b.addSource(sourceName, [topic], keySerde, valueSerde, true, consumed?.timestampExtractor);
     // A global store is restored from its source topic: it has no changelog of its own.
     b.addStore({
       name: storeName,

@@ -5,6 +5,7 @@ import { jsonSerde } from '../../serdes/json-serde.ts';
 import { longSerde } from '../../serdes/long-serde.ts';
 import type { Serde } from '../../serdes/serde.ts';
 import { stringSerde } from '../../serdes/string-serde.ts';
+import { valueFieldTimestampExtractor } from '../../time/value-field-timestamp-extractor.ts';
 import type { KGroupedStream } from '../kgrouped-stream.ts';
 import type { KGroupedTable } from '../kgrouped-table.ts';
 import type { KTable } from '../ktable.ts';
@@ -65,6 +66,7 @@ export function compileTopologySpec(spec: string | unknown, registry: ProcessorR
         valueSerde?: string;
         store?: string;
         name?: string;
+        timestamp?: { field: string; acceptZWithOffset?: boolean };
       }
     >;
     stores?: {
@@ -111,6 +113,13 @@ export function compileTopologySpec(spec: string | unknown, registry: ProcessorR
       keySerde: serde(src.keySerde, at),
       valueSerde: serde(src.valueSerde, at),
       name: src.name,
+      // `timestamp: { field }`: event time from an RFC 3339 field of the value (nanosecond precise).
+      timestampExtractor:
+        src.timestamp === undefined
+          ? undefined
+          : valueFieldTimestampExtractor(src.timestamp.field, {
+              acceptZWithOffset: src.timestamp.acceptZWithOffset ?? false,
+            }),
     };
     const topic = Array.isArray(src.topic) ? src.topic : [src.topic];
     if ((src.type ?? 'stream') === 'stream') named.set(id, { kind: 'stream', s: b.stream(topic, consumed) });

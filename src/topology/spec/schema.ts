@@ -64,6 +64,13 @@ export const TOPOLOGY_SPEC_SCHEMA = {
           valueSerde: serde,
           store: name,
           name,
+          timestamp: obj(
+            {
+              field: { type: 'string', minLength: 1, pattern: '^[^.]+(\\.[^.]+)*$' },
+              acceptZWithOffset: { type: 'boolean' },
+            },
+            ['field'],
+          ),
         },
         ['topic'],
       ),

@@ -90,7 +90,7 @@ export function sessionWindowAggregateSupplier(
           record.value === undefined
         )
           return dropRecord(context, out.node, record, undefined);
-        observed = Math.max(observed, record.timestamp);
+        observed = Math.max(observed, record.timestamp, context.currentStreamTimeMs());
         // Kafka Streams: a session closes `gap + grace` after its end (a record up to `gap` later extends it).
         return update(record, observed - windows.graceMs - windows.gapMs);
       },

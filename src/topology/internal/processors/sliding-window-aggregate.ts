@@ -92,7 +92,7 @@ export function slidingWindowAggregateSupplier(
         )
           return dropRecord(context, out.node, record, undefined);
         const t = record.timestamp;
-        observed = Math.max(observed, t);
+        observed = Math.max(observed, t, context.currentStreamTimeMs());
         const closeTime = observed - windows.graceMs;
         if (t + 1 + d <= closeTime) return dropRecord(context, out.node, record, out.lateChild);
         records.put(record.key, record.value, t);

@@ -18,7 +18,7 @@ type AnySupplier = ProcessorSupplier<unknown, unknown, unknown, unknown>;
  * value: [record timestamp: float64 big-endian][serialized value]
  * ```
  * A window is closed, and emitted as `Change{final, null}`, once `end + closeOffset <= streamTime - grace`
- * (stream time: the largest timestamp this processor has seen; closeOffset is `gap + 1` for sessions, which
+ * (stream time: the task's, or the largest timestamp this processor has seen if larger; closeOffset is `gap + 1` for sessions, which
  * can grow until then, else 0). A tombstone (a session merged away) removes the window from the buffer.
  */
 export function suppressSupplier(
@@ -68,7 +68,7 @@ export function suppressSupplier(
         buffer = c.getStateStore(bufferStoreName);
       },
       process(record) {
-        observed = Math.max(observed, record.timestamp);
+        observed = Math.max(observed, record.timestamp, context.currentStreamTimeMs());
         const w = record.key as Windowed<unknown>;
         const change = record.value as Change<unknown>;
         const keyBytes = keySerde.serialize(w);

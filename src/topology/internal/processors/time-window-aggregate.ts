@@ -28,8 +28,9 @@ export function forwardResult(
 }
 
 /**
- * Tumbling/hopping window aggregation (Kafka Streams' `KStreamWindowAggregate`). Stream time is the largest
- * timestamp this processor has seen; a window `[start, end)` accepts a record while `end > streamTime - grace`
+ * Tumbling/hopping window aggregation (Kafka Streams' `KStreamWindowAggregate`). Stream time is the task's
+ * (`context.currentStreamTimeMs()`, which a runtime can resume after a restart) or the largest timestamp
+ * this processor has seen, whichever is larger; a window `[start, end)` accepts a record while `end > streamTime - grace`
  * (it is closed once `end <= streamTime - grace`). A record no open window accepts is late: counted and
  * dropped, or sent to the late-records topic. Each update forwards `Change{new, old}` keyed by `Windowed<K>`
  * with the largest timestamp of the window's records. Null keys and values are dropped.
@@ -59,7 +60,7 @@ export function timeWindowAggregateSupplier(
         )
           return dropRecord(context, out.node, record, undefined);
         const ts = record.timestamp;
-        observed = Math.max(observed, ts);
+        observed = Math.max(observed, ts, context.currentStreamTimeMs());
         const closeTime = observed - windows.graceMs;
         const results: StreamRecord<Windowed<unknown>, Change<unknown>>[] = [];
         for (const w of timeWindowsFor(windows, ts)) {
