@@ -16,6 +16,12 @@ export {
   type StoreRestoreProgress,
   type LogLevel,
 } from './runtime/streams-app.ts';
+export {
+  installShutdownHooks,
+  SHUTDOWN_EXIT_CODES,
+  type ShutdownHooksOptions,
+  type ShutdownTarget,
+} from './runtime/shutdown-hooks.ts';
 export type { AppState } from './runtime/app-lifecycle.ts';
 export type { TaskLifecycleState } from './runtime/task-lifecycle.ts';
 export { StreamsMetrics, type ErrorCounts } from './runtime/streams-metrics.ts';
