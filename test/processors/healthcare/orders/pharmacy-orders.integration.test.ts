@@ -91,9 +91,10 @@ describe('pharmacy order analytics on the real broker (exactly_once_v2)', () => 
 
   const wait = async (what: string, check: () => boolean | Promise<boolean>) => {
     const ok = await eventually(check, 60_000, 200);
-    if (!ok) throw new Error(`timed out waiting for ${what}`);
+    if (!ok) throw new Error(`timed out waiting for ${what} (first difference: ${lastDifference})`);
   };
 
+  let lastDifference = 'none';
   const ordersMatch =
     (
       f: (
@@ -108,7 +109,11 @@ describe('pharmacy order analytics on the real broker (exactly_once_v2)', () => 
       for (const key of s.touched) {
         const o = s.orders.get(key)!;
         const got = store.get(key);
-        if (got === undefined || !f(got, o)) return false;
+        if (got === undefined || !f(got, o)) {
+          const { applied: _a, body: _b, ...want } = o;
+          lastDifference = `${key}: got ${JSON.stringify({ ...got, body: undefined })}, want ${JSON.stringify(want)}`;
+          return false;
+        }
       }
       return true;
     };

@@ -144,7 +144,7 @@ export function profileOracle(events: readonly GeneratedEvent[]): Map<string, Or
     if (visible.length === 0) continue;
     const newest = [...winners.values()].reduce((m, w) => (w.t > m ? w.t : m), -1n);
     const profile: OracleProfile = { patientId, updatedAt: isoUtc(newest) };
-    for (const [f, w] of visible) profile[f] = w.v;
+    for (const [f, w] of visible.sort(([a], [b]) => (a < b ? -1 : 1))) profile[f] = w.v;
     result.set(patientId, profile);
   }
   return result;
