@@ -48,7 +48,12 @@ const CENTERS = [
   [-33.9, 18.4],
 ];
 
-export function generateScenario(personCount: number, locationCount: number, seed: number): Scenario {
+export function generateScenario(
+  personCount: number,
+  locationCount: number,
+  seed: number,
+  spreadMeters = 80,
+): Scenario {
   const r = rng(seed);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
   const persons: PersonRec[] = Array.from({ length: personCount }, (_, i) => ({
@@ -76,7 +81,7 @@ export function generateScenario(personCount: number, locationCount: number, see
       [lat, lon] = [g.lat2 as number, g.lon2 as number];
     } else {
       const [clat, clon] = pick(CENTERS) as [number, number];
-      const g = G.Direct(clat, clon, r() * 360 - 180, r() * 80);
+      const g = G.Direct(clat, clon, r() * 360 - 180, r() * spreadMeters);
       [lat, lon] = [g.lat2 as number, g.lon2 as number];
     }
     const loc: Loc = { locationId: id, personId, latitude: lat, longitude: lon, creationTime: time() };
