@@ -101,7 +101,6 @@ export async function createMillraceServer(options: MillraceServerOptions): Prom
     const route = req.routeOptions.url ?? 'unmatched';
     options.metrics?.observeHttp(req.method, route, reply.statusCode, reply.elapsedTime / 1000);
     const line = {
-      reqId: req.id,
       method: req.method,
       route,
       status: reply.statusCode,

@@ -100,12 +100,19 @@ describe('no 5xx for malformed requests', () => {
         const headers: Record<string, string> = {};
         if (r.auth) headers.authorization = r.auth;
         if (r.contentType) headers['content-type'] = r.contentType;
-        const res = await server.fastify.inject({
+        const injected = server.fastify.inject({
           method: r.method as 'GET',
           url,
           headers,
           ...(r.body !== undefined && r.method !== 'GET' && r.method !== 'HEAD' ? { payload: r.body } : {}),
         });
+        // light-my-request (inject) cannot build some URLs (`/\\` parses as a host-less `//`); those never
+        // reach the server in a test, so they are discarded here (the raw-socket test below covers them).
+        const res = await injected.catch((err: { code?: string }) => {
+          if (err.code === 'ERR_INVALID_URL') return undefined;
+          throw err;
+        });
+        fc.pre(res !== undefined);
         seen.add(res.statusCode);
         expect(res.statusCode, `${r.method} ${url}`).toBeLessThan(500);
         if (res.statusCode >= 400 && r.method !== 'HEAD') {
@@ -119,4 +126,41 @@ describe('no 5xx for malformed requests', () => {
     // The fuzz reached the handlers, not only the router and the auth hook.
     expect([...seen]).toEqual(expect.arrayContaining([200, 400, 401, 404]));
   }, 60_000);
+});
+
+describe('raw request lines inject() cannot send', () => {
+  it('answers < 500 with {code, message} over a real socket', async () => {
+    const address = await server.listen(0, '127.0.0.1');
+    const port = Number(address.split(':')[1]);
+    const { connect } = await import('node:net');
+    for (const target of [
+      '/\\',
+      '/\\stores',
+      '//\\',
+      '/stores/fz/counts/keys/\\',
+      '/%',
+      '/stores/fz/%zz/keys/a',
+    ]) {
+      const answer = await new Promise<string>((resolve, reject) => {
+        const socket = connect(port, '127.0.0.1', () =>
+          socket.write(
+            `GET ${target} HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${TOKEN}\r\nConnection: close\r\n\r\n`,
+          ),
+        );
+        let data = '';
+        socket.on('data', (c) => (data += c.toString()));
+        socket.on('end', () => resolve(data));
+        socket.on('error', reject);
+      });
+      const status = Number(/^HTTP\/1\.1 (\d{3})/.exec(answer)?.[1]);
+      expect(status, target).toBeGreaterThanOrEqual(400);
+      expect(status, target).toBeLessThan(500);
+      const body = JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4)) as {
+        code: string;
+        message: string;
+      };
+      expect(typeof body.code, target).toBe('string');
+      expect(typeof body.message, target).toBe('string');
+    }
+  });
 });
