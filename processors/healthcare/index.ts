@@ -12,20 +12,23 @@
 import type { MillracePlugin } from '../../src/server/plugin.ts';
 import { patientRoutes } from './http/patient-routes.ts';
 import { personRoutes } from './http/person-routes.ts';
+import { orderRoutes, registerOrders } from './orders/index.ts';
+import { healthcareGenerators } from './loadgen.ts';
 import { registerHealthcare, type HealthcareSettings } from './register.ts';
 
 let settings: HealthcareSettings | undefined;
 
 const plugin: MillracePlugin = {
   name: 'healthcare',
+  generators: healthcareGenerators(),
   register(registry) {
     settings = registerHealthcare(registry);
-    // ORDERS CALL SITE: registerOrders(registry) from ./orders/index.ts (pharmacy orders engineer).
+    registerOrders(registry);
   },
-  routes(server, ctx) {
+  async routes(server, ctx) {
     patientRoutes(server, ctx);
     personRoutes(server, ctx, { maxDistanceMeters: () => settings?.geo.maxDistanceMeters ?? 50 });
-    // ORDERS CALL SITE: orderRoutes(server, ctx) from ./orders/index.ts (pharmacy orders engineer).
+    await orderRoutes(server, ctx);
   },
 };
 
