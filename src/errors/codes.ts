@@ -50,6 +50,7 @@ export const ERROR_CODES = {
   MR_HTTP_UNAUTHORIZED: 'An HTTP request has no valid bearer token.',
   MR_HTTP_FORBIDDEN: 'An HTTP request has a valid token without the scope its route needs.',
   MR_HTTP_NOT_FOUND: 'An HTTP route, application, store or key does not exist.',
+  MR_HTTP_INTERNAL: 'An HTTP request failed on an unexpected server error (the server log has the details).',
   MR_HTTP_FORWARD_FAILED: 'A query forwarded to the instance that owns the key failed or timed out.',
   MR_SERVER_CONFIG_INVALID: 'The HTTP server settings are invalid (TLS files, auth keys, port).',
   MR_RUN_CONFIG_INVALID: 'The `millrace run` config file is missing, not YAML, or does not match its schema.',

@@ -67,7 +67,7 @@ export function errorHandler(retryAfterSeconds: number) {
       });
     }
     request.log.error({ err: err.message, code: fe.code }, 'unexpected error');
-    return send(500, { code: 'MR_INTERNAL', message: 'internal error; the server log has the details' });
+    return send(500, { code: 'MR_HTTP_INTERNAL', message: 'internal error; the server log has the details' });
   };
 }
 
