@@ -65,7 +65,12 @@ export class StoreQuery {
   #spec(app: StreamsApp, store: string): { spec: StoreSpec; subId: number; partitions: number } {
     for (const sub of app.compiled?.subtopologies ?? []) {
       const spec = sub.stores.find((s) => s.name === store);
-      if (spec) return { spec, subId: sub.id, partitions: sub.partitions };
+      // Window and session stores have composite keys; the generic routes serve key-value stores only.
+      if (spec?.type === 'key-value') return { spec, subId: sub.id, partitions: sub.partitions };
+      if (spec)
+        throw notFound(
+          `store "${store}" is a ${spec.type} store: the generic /stores routes read key-value stores only`,
+        );
     }
     if (!app.compiled) throw notQueryable('the application has not started yet: retry shortly');
     throw notFound(`application "${app.config['application.id']}" has no store "${store}"`);
