@@ -35,8 +35,33 @@ export interface KTable<K, V> {
   suppress(suppressed: Suppressed, named?: Named): KTable<K, V>;
   /** KTable-KTable inner equi-join: a result while both sides have a value; a tombstone when one ends. */
   join<VO, VR>(other: KTable<K, VO>, joiner: (value: V, other: VO) => VR, named?: Named): KTable<K, VR>;
+  /**
+   * Foreign-key inner join (KIP-213): each row of this table joins the row of `other` whose key
+   * `foreignKeyExtractor(value)` returns. The tables need not be co-partitioned: the join subscribes rows
+   * through `<app>-…-subscription-registration-topic` and answers through
+   * `<app>-…-subscription-response-topic`. A row with a null foreign key, or whose foreign row is
+   * missing, has no result (a tombstone retracts an earlier one).
+   *
+   * @example
+   * ```ts
+   * orders.join(customers, (order) => order.customerId, (order, customer) => ({ ...order, customer }));
+   * ```
+   */
+  join<KO, VO, VR>(
+    other: KTable<KO, VO>,
+    foreignKeyExtractor: (value: V) => KO | null,
+    joiner: (value: V, other: VO) => VR,
+    named?: Named,
+  ): KTable<K, VR>;
   leftJoin<VO, VR>(
     other: KTable<K, VO>,
+    joiner: (value: V, other: VO | null) => VR,
+    named?: Named,
+  ): KTable<K, VR>;
+  /** Foreign-key left join: like the foreign-key `join`, but every row has a result (`other` null when missing). */
+  leftJoin<KO, VO, VR>(
+    other: KTable<KO, VO>,
+    foreignKeyExtractor: (value: V) => KO | null,
     joiner: (value: V, other: VO | null) => VR,
     named?: Named,
   ): KTable<K, VR>;

@@ -48,12 +48,23 @@ export function compileGraph(
     if (r.partitions !== undefined) repartitionCounts.set(r.name, r.partitions);
   const countOf = (t: string): number | undefined =>
     graph.repartitionTopics.has(t) ? repartitionCounts.get(t) : external(t);
+  const topicsOfSources = (names: readonly string[]): string[] =>
+    names.flatMap((n) => {
+      const node = graph.nodes.get(n);
+      return node?.kind === 'source' ? node.topics : [];
+    });
   for (let changed = true; changed;) {
     changed = false;
     for (const r of graph.repartitionTopics.values()) {
       if (repartitionCounts.has(r.name)) continue;
-      const writers = groups.filter((g) => sinkTopicsOf(g).includes(r.name));
-      const counts = writers.flatMap(sourceTopicsOf).map(countOf);
+      // Co-partitioned with given sources (foreign-key joins), else as many partitions as its writers read.
+      const counts =
+        r.partitionsOf === undefined
+          ? groups
+              .filter((g) => sinkTopicsOf(g).includes(r.name))
+              .flatMap(sourceTopicsOf)
+              .map(countOf)
+          : topicsOfSources(r.partitionsOf).map(countOf);
       if (counts.length > 0 && counts.every((c) => c !== undefined)) {
         repartitionCounts.set(r.name, Math.max(...(counts as number[])));
         changed = true;

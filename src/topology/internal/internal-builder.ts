@@ -105,14 +105,18 @@ export class InternalBuilder {
     if (!node.stores.includes(store)) node.stores.push(store);
   }
 
-  addRepartitionTopic(name: string, partitions: number | undefined): void {
+  addRepartitionTopic(name: string, partitions: number | undefined, partitionsOf?: readonly string[]): void {
     if (this.#repartitionTopics.has(name)) {
       throw new MillraceError(
         'MR_TOPOLOGY_INVALID',
         `repartition topic "${name}" would be created twice: name the grouping or the repartition() differently`,
       );
     }
-    this.#repartitionTopics.set(name, { name, partitions });
+    this.#repartitionTopics.set(name, {
+      name,
+      partitions,
+      ...(partitionsOf === undefined ? {} : { partitionsOf: [...partitionsOf] }),
+    });
   }
 
   addCoPartitionGroup(sourceNodes: readonly string[]): void {

@@ -93,7 +93,7 @@ function coPartitioned(
 }
 
 /** The store holding a table's current values; adds one (and a materializing node) when it has none. */
-function materialized(b: InternalBuilder, table: AnyTable): { node: string; store: string } {
+export function materialized(b: InternalBuilder, table: AnyTable): { node: string; store: string } {
   if (table.queryableStoreName !== undefined) return { node: table.name, store: table.queryableStoreName };
   const { keySerde, valueSerde } = table.internals();
   const store = b.newStoreName('KTABLE-JOIN-');

@@ -17,6 +17,7 @@ import {
 } from './processors/table-processors.ts';
 import { addSuppress } from './windowed-kstream-impl.ts';
 import { tableTableJoin } from './join-impl.ts';
+import { foreignKeyJoin } from './fk-join/fk-join-impl.ts';
 
 type J = (a: unknown, b: unknown) => unknown;
 
@@ -99,16 +100,28 @@ export class KTableImpl<K, V> implements KTable<K, V> {
     return { b: this.#b, keySerde: this.#keySerde, valueSerde: this.#valueSerde };
   }
 
-  join<VO, VR>(other: KTable<K, VO>, joiner: (value: V, other: VO) => VR, named?: Named): KTable<K, VR> {
-    return tableTableJoin(this, other as KTableImpl<K, VO>, joiner as J, 'inner', named) as KTable<K, VR>;
+  join<VR>(other: KTable<never, never>, a: unknown, b?: unknown, c?: unknown): KTable<K, VR> {
+    return this.#join(other, 'inner', a, b, c) as KTable<K, VR>;
   }
 
-  leftJoin<VO, VR>(
-    other: KTable<K, VO>,
-    joiner: (value: V, other: VO | null) => VR,
-    named?: Named,
-  ): KTable<K, VR> {
-    return tableTableJoin(this, other as KTableImpl<K, VO>, joiner as J, 'left', named) as KTable<K, VR>;
+  leftJoin<VR>(other: KTable<never, never>, a: unknown, b?: unknown, c?: unknown): KTable<K, VR> {
+    return this.#join(other, 'left', a, b, c) as KTable<K, VR>;
+  }
+
+  /** `(other, joiner, named?)`: equi-join; `(other, foreignKeyExtractor, joiner, named?)`: foreign-key join. */
+  #join(
+    other: unknown,
+    kind: 'inner' | 'left',
+    a: unknown,
+    b: unknown,
+    c: unknown,
+  ): KTableImpl<unknown, unknown> {
+    const self = this as KTableImpl<unknown, unknown>;
+    const table = other as KTableImpl<unknown, unknown>;
+    if (typeof b === 'function') {
+      return foreignKeyJoin(self, table, a as (v: unknown) => unknown, b as J, kind === 'left', c as Named);
+    }
+    return tableTableJoin(self, table, a as J, kind, b as Named | undefined);
   }
 
   outerJoin<VO, VR>(

@@ -56,6 +56,11 @@ export interface LogicalStore {
 export interface LogicalRepartitionTopic {
   readonly name: string;
   readonly partitions: number | undefined;
+  /**
+   * Source nodes whose topics this topic must be co-partitioned with (foreign-key join topics): it gets
+   * their partition count instead of its writers'.
+   */
+  readonly partitionsOf?: readonly string[];
 }
 
 /** Everything a built topology is made of; frozen once built. */
