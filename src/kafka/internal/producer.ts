@@ -66,20 +66,26 @@ export class RecordSender {
       }
       return message;
     });
-    const result = await send(messages);
-    const base = new Map((result.offsets ?? []).map((o) => [tpKey(o.topic, o.partition), o.offset]));
-    const seen = new Map<string, bigint>();
-    return messages.map((m) => {
-      const key = tpKey(m.topic, m.partition!);
-      const index = seen.get(key) ?? 0n;
-      seen.set(key, index + 1n);
-      const offset = base.get(key);
-      return {
-        topic: m.topic,
-        partition: m.partition!,
-        offset: offset === undefined || offset < 0n ? -1n : offset + index,
-      };
-    });
+    const out: RecordMetadata[] = [];
+    // One produce request per chunk, in order: a partition's batch must stay under the broker's
+    // message.max.bytes (1 MiB by default), whatever one commit interval produced.
+    for (const chunk of chunkByPartitionBytes(messages)) {
+      const result = await send(chunk);
+      const base = new Map((result.offsets ?? []).map((o) => [tpKey(o.topic, o.partition), o.offset]));
+      const seen = new Map<string, bigint>();
+      for (const m of chunk) {
+        const key = tpKey(m.topic, m.partition!);
+        const index = seen.get(key) ?? 0n;
+        seen.set(key, index + 1n);
+        const offset = base.get(key);
+        out.push({
+          topic: m.topic,
+          partition: m.partition!,
+          offset: offset === undefined || offset < 0n ? -1n : offset + index,
+        });
+      }
+    }
+    return out;
   }
 
   #nextRoundRobin(topic: string, count: number): number {
@@ -125,4 +131,44 @@ export class KafkaProducerImpl implements KafkaProducer {
     if (!this.#guard.markClosed()) return;
     await this.#sender.lib.close(true);
   }
+}
+
+/** Most bytes of one partition's records in one produce request (below the 1 MiB message.max.bytes default). */
+export const MAX_PARTITION_BATCH_BYTES = 768 * 1024;
+/** Most bytes of one produce request. */
+export const MAX_REQUEST_BYTES = 8 * 1024 * 1024;
+
+/**
+ * Splits messages, in order, into chunks where no partition gets more than {@link MAX_PARTITION_BATCH_BYTES}
+ * and no chunk more than {@link MAX_REQUEST_BYTES} (estimated: key + value + headers + 70 bytes of record
+ * overhead). A single record larger than the limit travels alone (the broker then says whether it fits).
+ */
+export function chunkByPartitionBytes(messages: readonly MessageToProduce[]): MessageToProduce[][] {
+  const chunks: MessageToProduce[][] = [];
+  let chunk: MessageToProduce[] = [];
+  let perPartition = new Map<string, number>();
+  let total = 0;
+  for (const m of messages) {
+    let size = 70 + (m.key?.length ?? 0) + (m.value?.length ?? 0);
+    if (m.headers) {
+      const entries = m.headers instanceof Map ? [...m.headers] : Object.entries(m.headers);
+      for (const [k, v] of entries) size += k.length + v.length + 8;
+    }
+    const key = tpKey(m.topic, m.partition!);
+    const current = perPartition.get(key) ?? 0;
+    if (
+      chunk.length > 0 &&
+      (current + size > MAX_PARTITION_BATCH_BYTES || total + size > MAX_REQUEST_BYTES)
+    ) {
+      chunks.push(chunk);
+      chunk = [];
+      perPartition = new Map();
+      total = 0;
+    }
+    chunk.push(m);
+    perPartition.set(key, (perPartition.get(key) ?? 0) + size);
+    total += size;
+  }
+  if (chunk.length > 0) chunks.push(chunk);
+  return chunks;
 }
