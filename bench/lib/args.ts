@@ -1,0 +1,100 @@
+/** What `npm run bench -- <what> [options]` asks for. */
+export type Guarantee = 'at_least_once' | 'exactly_once_v2';
+export const SCENARIOS = ['profiles', 'orders', 'connections'] as const;
+export type ScenarioName = (typeof SCENARIOS)[number];
+export const EXTRAS = ['query-load', 'restore', 'key-growth'] as const;
+export type ExtraName = (typeof EXTRAS)[number];
+export const CONTENDERS = ['millrace', 'kafka-streams', 'ceiling'] as const;
+export type ContenderName = (typeof CONTENDERS)[number];
+
+export interface BenchArgs {
+  readonly scenarios: readonly ScenarioName[];
+  readonly extras: readonly ExtraName[];
+  readonly events: number;
+  readonly guarantees: readonly Guarantee[];
+  readonly contenders: readonly ContenderName[];
+  /** Commit interval of every contender; default 1000 (at_least_once) / 100 (exactly_once_v2). */
+  readonly commitIntervalMs: number | undefined;
+  /** Distinct keys in state (key-growth runs once per value). */
+  readonly keys: readonly number[];
+  /** Write a V8 CPU profile of the Millrace child into this directory. */
+  readonly cpuProf: string | undefined;
+}
+
+export const USAGE = `usage: npm run bench -- <scenario|extra|all>[,...] [options]
+  scenarios: ${SCENARIOS.join(', ')}; extras: ${EXTRAS.join(', ')}; all = every scenario
+  --events N          events loaded per run (default 1000000)
+  --guarantee G       at_least_once | exactly_once_v2 | both (default both)
+  --contenders LIST   millrace,kafka-streams,ceiling (default all three)
+  --commit-interval-ms MS   every contender's commit interval (default 1000 ALOS / 100 EOS)
+  --keys LIST         key-growth: distinct keys, e.g. 10000,10000000 (default 10000,10000000)
+  --cpu-prof DIR      write a --cpu-prof profile of each Millrace child into DIR`;
+
+/** Parses the command line; throws an Error whose message includes the usage on a bad argument. */
+export function parseBenchArgs(argv: readonly string[]): BenchArgs {
+  const positional: string[] = [];
+  const opts = new Map<string, string>();
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a.startsWith('--')) {
+      const eq = a.indexOf('=');
+      if (eq > 0) opts.set(a.slice(2, eq), a.slice(eq + 1));
+      else {
+        const v = argv[i + 1];
+        if (v === undefined || v.startsWith('--')) fail(`${a} needs a value`);
+        opts.set(a.slice(2), v);
+        i++;
+      }
+    } else positional.push(a);
+  }
+  for (const k of opts.keys()) {
+    if (!['events', 'guarantee', 'contenders', 'commit-interval-ms', 'keys', 'cpu-prof'].includes(k))
+      fail(`unknown option --${k}`);
+  }
+  if (positional.length !== 1) fail('name one scenario, extra, or all');
+  const scenarios: ScenarioName[] = [];
+  const extras: ExtraName[] = [];
+  for (const w of positional[0]!.split(',')) {
+    if (w === 'all') scenarios.push(...SCENARIOS);
+    else if ((SCENARIOS as readonly string[]).includes(w)) scenarios.push(w as ScenarioName);
+    else if ((EXTRAS as readonly string[]).includes(w)) extras.push(w as ExtraName);
+    else fail(`unknown scenario "${w}"`);
+  }
+  const g = opts.get('guarantee') ?? 'both';
+  const guarantees: Guarantee[] =
+    g === 'both'
+      ? ['at_least_once', 'exactly_once_v2']
+      : g === 'at_least_once' || g === 'exactly_once_v2'
+        ? [g]
+        : fail(`--guarantee must be at_least_once, exactly_once_v2 or both, not "${g}"`);
+  const contenders = (opts.get('contenders') ?? CONTENDERS.join(',')).split(',').map((c) => {
+    if (!(CONTENDERS as readonly string[]).includes(c)) fail(`unknown contender "${c}"`);
+    return c as ContenderName;
+  });
+  const ci = opts.get('commit-interval-ms');
+  return {
+    scenarios: [...new Set(scenarios)],
+    extras: [...new Set(extras)],
+    events: positiveInt('events', opts.get('events') ?? '1000000'),
+    guarantees,
+    contenders,
+    commitIntervalMs: ci === undefined ? undefined : positiveInt('commit-interval-ms', ci),
+    keys: (opts.get('keys') ?? '10000,10000000').split(',').map((k) => positiveInt('keys', k)),
+    cpuProf: opts.get('cpu-prof'),
+  };
+}
+
+/** The commit interval a run uses: the option, else 1000 ms (at_least_once) or 100 ms (exactly_once_v2). */
+export function commitIntervalFor(args: Pick<BenchArgs, 'commitIntervalMs'>, g: Guarantee): number {
+  return args.commitIntervalMs ?? (g === 'exactly_once_v2' ? 100 : 1000);
+}
+
+function positiveInt(name: string, raw: string): number {
+  const n = Number(raw.replaceAll('_', ''));
+  if (!Number.isSafeInteger(n) || n <= 0) fail(`--${name} must be a positive integer, not "${raw}"`);
+  return n;
+}
+
+function fail(message: string): never {
+  throw new Error(`${message}\n${USAGE}`);
+}

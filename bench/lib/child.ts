@@ -1,0 +1,97 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { peakRssBytes } from './proc-status.ts';
+
+/**
+ * A contender's child process: its stdout lines are watched for `READY <ms>` and `RESTORED <n> <ms>`,
+ * its stderr goes to the harness's stderr with a prefix (errors must be seen, not swallowed).
+ */
+export class ContenderProcess {
+  readonly name: string;
+  readonly spawnedAt = performance.now();
+  readonly #child: ChildProcess;
+  #readyAt: number | undefined;
+  #exit: string | undefined;
+  readonly #waiters: (() => void)[] = [];
+  readonly restored: { records: number; ms: number }[] = [];
+  readonly exited: Promise<void>;
+
+  constructor(name: string, command: string, args: readonly string[], cwd: string) {
+    this.name = name;
+    this.#child = spawn(command, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    createInterface({ input: this.#child.stdout! }).on('line', (line) => this.#line(line));
+    createInterface({ input: this.#child.stderr! }).on('line', (line) =>
+      process.stderr.write(`  [${name}] ${line}\n`),
+    );
+    this.exited = new Promise((resolve) =>
+      this.#child.on('exit', (code, signal) => {
+        this.#exit = `${name} exited (code ${code}, signal ${signal})`;
+        this.#wake();
+        resolve();
+      }),
+    );
+  }
+
+  get pid(): number {
+    return this.#child.pid ?? -1;
+  }
+
+  /** Why the child is gone, if it is. */
+  get exitReason(): string | undefined {
+    return this.#exit;
+  }
+
+  #line(line: string): void {
+    const [word, a, b] = line.trim().split(/\s+/);
+    if (word === 'READY' && this.#readyAt === undefined) this.#readyAt = performance.now();
+    else if (word === 'RESTORED') this.restored.push({ records: Number(a), ms: Number(b) });
+    else if (word === 'FAILED') this.#exit = `${this.name} failed`;
+    else process.stderr.write(`  [${this.name}] ${line}\n`);
+    this.#wake();
+  }
+
+  #wake(): void {
+    for (const w of this.#waiters.splice(0)) w();
+  }
+
+  /** Resolves with performance.now() at READY; rejects if the child exits first or the time runs out. */
+  async ready(timeoutMs = 300_000): Promise<number> {
+    const deadline = performance.now() + timeoutMs;
+    while (this.#readyAt === undefined) {
+      if (this.#exit !== undefined) throw new Error(this.#exit);
+      if (performance.now() > deadline) throw new Error(`${this.name} not READY within ${timeoutMs} ms`);
+      await new Promise<void>((r) => {
+        this.#waiters.push(r);
+        setTimeout(r, 500);
+      });
+    }
+    return this.#readyAt;
+  }
+
+  /** Waits until `count` RESTORED lines came. */
+  async restoredLines(count: number, timeoutMs = 600_000): Promise<void> {
+    const deadline = performance.now() + timeoutMs;
+    while (this.restored.length < count) {
+      if (this.#exit !== undefined) throw new Error(this.#exit);
+      if (performance.now() > deadline) throw new Error(`${this.name} did not restore within ${timeoutMs} ms`);
+      await new Promise<void>((r) => {
+        this.#waiters.push(r);
+        setTimeout(r, 500);
+      });
+    }
+  }
+
+  /** Peak RSS so far (read it before stop()). */
+  peakRss(): number | undefined {
+    return peakRssBytes(this.pid);
+  }
+
+  /** SIGTERM, then SIGKILL after `graceMs`. */
+  async stop(graceMs = 40_000): Promise<void> {
+    if (this.#exit !== undefined && this.#child.exitCode !== null) return;
+    this.#child.kill('SIGTERM');
+    const timer = setTimeout(() => this.#child.kill('SIGKILL'), graceMs);
+    await this.exited;
+    clearTimeout(timer);
+  }
+}

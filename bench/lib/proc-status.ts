@@ -1,0 +1,19 @@
+import { readFileSync } from 'node:fs';
+
+/**
+ * Peak resident set size (`VmHWM`, "high water mark") of a live process, in bytes, from
+ * /proc/<pid>/status (Linux). Read it before the process exits: the file disappears with it.
+ */
+export function peakRssBytes(pid: number): number | undefined {
+  try {
+    return parseVmHwm(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
+/** `VmHWM:   123456 kB` → bytes; undefined when the line is missing. */
+export function parseVmHwm(status: string): number | undefined {
+  const m = /^VmHWM:\s+(\d+)\s+kB$/m.exec(status);
+  return m ? Number(m[1]) * 1024 : undefined;
+}

@@ -1,0 +1,133 @@
+import type { ContenderName, Guarantee } from './args.ts';
+
+/** One contender's measurement in one scenario and guarantee. */
+export interface ContenderResult {
+  readonly contender: ContenderName;
+  readonly records: number;
+  /** From spawn to READY (group joined, tasks running). */
+  readonly startupMs: number;
+  /** From READY until every input record is processed and committed. */
+  readonly processingMs: number;
+  /**
+   * The steady-state window, measured from outside by committed offsets: from the first observation with
+   * at least 10% of the input committed (`fromRecords` of them) until everything is committed. It leaves
+   * out start-up, the first rebalance and JIT warm-up, the same way for every contender.
+   */
+  readonly steady?: { readonly fromRecords: number; readonly ms: number };
+  /** Peak resident set (VmHWM) of the contender's process, bytes; undefined if it could not be read. */
+  readonly peakRssBytes: number | undefined;
+  /** Set when the contender failed; the other fields are then not meaningful. */
+  readonly error?: string;
+}
+
+export interface ScenarioResult {
+  readonly scenario: string;
+  readonly guarantee: Guarantee;
+  readonly events: number;
+  readonly results: readonly ContenderResult[];
+}
+
+/** Steady-state records per second (10% committed → all committed); READY → all committed without it. */
+export function recordsPerSecond(r: ContenderResult): number | undefined {
+  if (r.error !== undefined) return undefined;
+  if (r.steady && r.steady.ms > 0) return ((r.records - r.steady.fromRecords) * 1000) / r.steady.ms;
+  return r.processingMs > 0 ? (r.records * 1000) / r.processingMs : undefined;
+}
+
+/** Records per second from READY to all committed (start-up excluded, warm-up included). */
+export function readyToDoneRate(r: ContenderResult): number | undefined {
+  return r.error === undefined && r.processingMs > 0 ? (r.records * 1000) / r.processingMs : undefined;
+}
+
+/** Throughput ratio a/b (> 1: a is faster); undefined when either is missing or failed. */
+export function throughputRatio(
+  a: ContenderResult | undefined,
+  b: ContenderResult | undefined,
+): number | undefined {
+  const ra = a && recordsPerSecond(a);
+  const rb = b && recordsPerSecond(b);
+  return ra === undefined || rb === undefined ? undefined : ra / rb;
+}
+
+export interface RatioRow {
+  readonly scenario: string;
+  readonly guarantee: Guarantee;
+  readonly events: number;
+  readonly millraceRps: number | undefined;
+  readonly kafkaStreamsRps: number | undefined;
+  readonly ceilingRps: number | undefined;
+  readonly vsKafkaStreams: number | undefined;
+  readonly vsCeiling: number | undefined;
+  readonly rssMiB: Readonly<Record<ContenderName, number | undefined>>;
+}
+
+export function ratioRow(s: ScenarioResult): RatioRow {
+  const by = (c: ContenderName) => s.results.find((r) => r.contender === c);
+  const mib = (c: ContenderName) => {
+    const b = by(c)?.peakRssBytes;
+    return b === undefined ? undefined : b / 1024 / 1024;
+  };
+  const rps = (c: ContenderName) => {
+    const r = by(c);
+    return r && recordsPerSecond(r);
+  };
+  return {
+    scenario: s.scenario,
+    guarantee: s.guarantee,
+    events: s.events,
+    millraceRps: rps('millrace'),
+    kafkaStreamsRps: rps('kafka-streams'),
+    ceilingRps: rps('ceiling'),
+    vsKafkaStreams: throughputRatio(by('millrace'), by('kafka-streams')),
+    vsCeiling: throughputRatio(by('millrace'), by('ceiling')),
+    rssMiB: { millrace: mib('millrace'), 'kafka-streams': mib('kafka-streams'), ceiling: mib('ceiling') },
+  };
+}
+
+const HEADER = [
+  'scenario',
+  'guarantee',
+  'events',
+  'Millrace rec/s',
+  'Kafka Streams rec/s',
+  'ceiling rec/s',
+  'Millrace/KS',
+  'Millrace/ceiling',
+  'peak RSS MiB (MR / KS / ceiling)',
+];
+
+/** A Markdown table of the ratios (the one docs/benchmarks.md keeps). */
+export function ratioTable(rows: readonly RatioRow[]): string {
+  const lines = [`| ${HEADER.join(' | ')} |`, `| ${HEADER.map(() => '---').join(' | ')} |`];
+  for (const r of rows) {
+    lines.push(
+      `| ${[
+        r.scenario,
+        r.guarantee,
+        String(r.events),
+        num(r.millraceRps),
+        num(r.kafkaStreamsRps),
+        num(r.ceilingRps),
+        ratio(r.vsKafkaStreams),
+        ratio(r.vsCeiling),
+        `${num(r.rssMiB.millrace)} / ${num(r.rssMiB['kafka-streams'])} / ${num(r.rssMiB.ceiling)}`,
+      ].join(' | ')} |`,
+    );
+  }
+  return lines.join('\n');
+}
+
+/** Percentile (nearest rank) of ascending-sorted values; undefined for none. */
+export function percentile(sorted: readonly number[], p: number): number | undefined {
+  if (sorted.length === 0) return undefined;
+  const rank = Math.ceil((p / 100) * sorted.length);
+  return sorted[Math.min(sorted.length, Math.max(1, rank)) - 1];
+}
+
+function num(n: number | undefined): string {
+  return n === undefined ? 'n/a' : Math.round(n).toLocaleString('en-US');
+}
+
+function ratio(n: number | undefined): string {
+  return n === undefined ? 'n/a' : n.toFixed(2);
+}

@@ -1,0 +1,124 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { KafkaClient } from '../../src/kafka/index.ts';
+import type { Scenario } from '../scenarios/scenario.ts';
+import { commitIntervalFor, type BenchArgs, type ContenderName, type Guarantee } from './args.ts';
+import { waitForCompletion } from './completion.ts';
+import { SHORT, spawnContender } from './contenders.ts';
+import { createBenchTopics, loadEvents } from './load.ts';
+import { readyToDoneRate, recordsPerSecond, type ContenderResult, type ScenarioResult } from './report.ts';
+
+export interface RunContext {
+  readonly kafka: KafkaClient;
+  readonly bootstrapServers: string;
+  readonly classpath: string | undefined;
+  readonly runId: string;
+  readonly log: (m: string) => void;
+}
+
+/**
+ * One scenario under one guarantee: loads N events into a fresh input topic, then runs each contender
+ * alone, from an empty group until everything is committed, and deletes the run's topics.
+ */
+export async function runScenario(
+  ctx: RunContext,
+  scenario: Scenario,
+  guarantee: Guarantee,
+  args: BenchArgs,
+): Promise<ScenarioResult> {
+  const prefix = `bench-${scenario.name}-${guarantee === 'exactly_once_v2' ? 'eos' : 'alos'}-${ctx.runId}`;
+  const input = `${prefix}-in`;
+  const n = args.events;
+  await createBenchTopics(ctx.kafka, [{ name: input, partitions: scenario.inputPartitions }]);
+  ctx.log(`${scenario.name}/${guarantee}: loading ${n} events into ${input}`);
+  const t0 = performance.now();
+  const inputEnd = await loadEvents(ctx.kafka, input, 0, n, (i) => scenario.event(i, scenario.defaultKeys));
+  ctx.log(`  loaded in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  const results: ContenderResult[] = [];
+  try {
+    for (const contender of args.contenders) {
+      results.push(await runContender(ctx, scenario, guarantee, args, contender, prefix, input, inputEnd, n));
+      const r = results.at(-1)!;
+      ctx.log(
+        r.error
+          ? `  ${contender}: FAILED ${r.error}`
+          : `  ${contender}: ${Math.round(recordsPerSecond(r) ?? 0)} rec/s steady, ${Math.round(readyToDoneRate(r) ?? 0)} rec/s READY→done (${(r.processingMs / 1000).toFixed(1)} s after a ${(r.startupMs / 1000).toFixed(1)} s start), peak RSS ${r.peakRssBytes === undefined ? 'n/a' : Math.round(r.peakRssBytes / 1048576)} MiB`,
+      );
+    }
+  } finally {
+    await deleteRunTopics(ctx.kafka, prefix).catch((e: unknown) => ctx.log(`  could not delete topics: ${String(e)}`));
+  }
+  return { scenario: scenario.name, guarantee, events: n, results };
+}
+
+async function runContender(
+  ctx: RunContext,
+  scenario: Scenario,
+  guarantee: Guarantee,
+  args: BenchArgs,
+  contender: ContenderName,
+  prefix: string,
+  input: string,
+  inputEnd: Awaited<ReturnType<typeof loadEvents>>,
+  n: number,
+): Promise<ContenderResult> {
+  const topics = { input, output: `${prefix}-${SHORT[contender]}-out`, appId: `${prefix}-${SHORT[contender]}` };
+  const extra =
+    contender === 'millrace'
+      ? scenario.millraceTopics(topics)
+      : contender === 'kafka-streams'
+        ? scenario.javaTopics(topics)
+        : [];
+  await createBenchTopics(ctx.kafka, [{ name: topics.output, partitions: scenario.inputPartitions }, ...extra]);
+  const stateDir = mkdtempSync(join(tmpdir(), `millrace-bench-${SHORT[contender]}-`));
+  const proc = spawnContender({
+    contender,
+    scenario: scenario.name as 'profiles',
+    topics,
+    bootstrapServers: ctx.bootstrapServers,
+    guarantee,
+    commitIntervalMs: commitIntervalFor(args, guarantee),
+    stateDir,
+    ...(ctx.classpath ? { classpath: ctx.classpath } : {}),
+    javaArgs: scenario.javaArgs(topics),
+    ...(args.cpuProf ? { cpuProfDir: args.cpuProf } : {}),
+  });
+  try {
+    const readyAt = await proc.ready();
+    const { doneAt, steadyStart } = await waitForCompletion(ctx.kafka, {
+      group: topics.appId,
+      inputEnd,
+      aborted: () => proc.exitReason,
+    });
+    return {
+      contender,
+      records: n,
+      startupMs: readyAt - proc.spawnedAt,
+      processingMs: doneAt - readyAt,
+      ...(steadyStart && doneAt > steadyStart[0]
+        ? { steady: { fromRecords: steadyStart[1], ms: doneAt - steadyStart[0] } }
+        : {}),
+      peakRssBytes: proc.peakRss(),
+    };
+  } catch (err) {
+    return {
+      contender,
+      records: n,
+      startupMs: 0,
+      processingMs: 0,
+      peakRssBytes: proc.peakRss(),
+      error: (err as Error).message,
+    };
+  } finally {
+    await proc.stop();
+    rmSync(stateDir, { recursive: true, force: true });
+  }
+}
+
+/** Deletes every topic of a run (inputs, outputs, internal topics of each contender). */
+export async function deleteRunTopics(kafka: KafkaClient, prefix: string): Promise<void> {
+  const admin = kafka.admin();
+  const mine = (await admin.listTopics()).filter((t) => t.startsWith(`${prefix}-`));
+  if (mine.length > 0) await admin.deleteTopics(mine, { ignoreIfMissing: true });
+}

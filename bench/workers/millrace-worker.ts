@@ -1,0 +1,82 @@
+/**
+ * Child process of the benchmark: runs one Millrace application until SIGTERM, alone in its process so its
+ * peak RSS is its own. Prints `READY <epoch ms>` once RUNNING, `RESTORED <records> <ms>` per restored
+ * store partition. Usage (by the harness): `node bench/workers/millrace-worker.ts '<WorkerConfig JSON>'`.
+ */
+import {
+  createStreamsApp,
+  createStreamsBuilder,
+  stringSerde,
+  type KeyValueStore,
+  type Topology,
+} from '../../src/index.ts';
+import { createMillraceServer } from '../../src/server/index.ts';
+import { SCENARIO_BY_NAME } from '../scenarios/index.ts';
+import { READY, RESTORED, type WorkerConfig } from './worker-config.ts';
+
+const config = JSON.parse(process.argv[2] ?? '{}') as WorkerConfig;
+const topology = config.scenario === 'restore' ? restoreTopology() : SCENARIO_BY_NAME[config.scenario].millraceTopology(config.topics);
+
+const restoreStarted = new Map<string, number>();
+const app = createStreamsApp(
+  topology,
+  {
+    'application.id': config.topics.appId,
+    'bootstrap.servers': config.bootstrapServers,
+    'processing.guarantee': config.guarantee,
+    'commit.interval.ms': config.commitIntervalMs,
+    'state.dir': config.stateDir,
+  },
+  {
+    log: (level, message) => {
+      if (level !== 'info') console.error(`${level}: ${message}`);
+    },
+    onRestoreProgress: (p) => {
+      const key = `${p.taskId}/${p.store}`;
+      if (!restoreStarted.has(key)) restoreStarted.set(key, performance.now());
+      if (p.done && p.total > 0)
+        console.log(`${RESTORED} ${p.restored} ${performance.now() - restoreStarted.get(key)!}`);
+    },
+  },
+);
+
+let stopping = false;
+process.on('SIGTERM', () => {
+  if (stopping) return;
+  stopping = true;
+  void app.close().finally(() => process.exit(0));
+});
+
+await app.start();
+if (config.httpPort !== undefined) {
+  const server = await createMillraceServer({
+    apps: new Map([[config.topics.appId, app]]),
+    logLevel: 'silent',
+  });
+  await server.listen(config.httpPort, '127.0.0.1');
+}
+await app.waitUntilRunning(300_000);
+console.log(`${READY} ${Date.now()}`);
+
+/** restore: the store `config.store` (string → string), written by an input that stays empty. */
+function restoreTopology(): Topology {
+  const str = stringSerde();
+  const store = config.store ?? 'restore-store';
+  const b = createStreamsBuilder();
+  b.addStateStore({ name: store, keySerde: str, valueSerde: str });
+  b.stream<string, string>(config.topics.input, { keySerde: str, valueSerde: str }).process(
+    () => {
+      let kv: KeyValueStore<string, string> | undefined;
+      return {
+        init(ctx) {
+          kv = ctx.getStateStore<KeyValueStore<string, string>>(store);
+        },
+        process(r) {
+          kv?.put(r.key, r.value);
+        },
+      };
+    },
+    { stores: [store] },
+  );
+  return b.build();
+}
