@@ -14,6 +14,8 @@ export const ERROR_CODES = {
   MR_KAFKA_CLOSED: 'A Kafka client was used after it was closed.',
   MR_KAFKA_TOPIC_DELETE: 'A topic could not be deleted.',
   MR_KAFKA_GROUP_ADMIN: 'Consumer-group offsets or members could not be listed, set or deleted.',
+  MR_KAFKA_DELETE_RECORDS:
+    'Records before an offset could not be deleted (purging a repartition topic); the purge is retried at a later commit.',
   MR_LOCAL_BROKER_PREREQUISITE:
     'The local broker tool needs a program that is not installed (Java 17+ or Maven).',
   MR_LOCAL_BROKER_RESOLVE: 'Apache Kafka could not be resolved from Maven Central.',

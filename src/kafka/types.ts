@@ -177,6 +177,22 @@ export interface KafkaAdmin extends Closeable {
   /** State and members; a group that does not exist is described with state `Dead` and no members. */
   describeGroup(groupId: string): Promise<GroupDescription>;
   deleteGroups(groupIds: readonly string[]): Promise<void>;
+  /**
+   * Deletes the records of `topic` before `offset` in each given partition (Kafka's DeleteRecords, as
+   * Kafka Streams purges repartition topics up to the committed offsets): the partition's log start offset
+   * becomes `offset`. Returns the new log start offset (low watermark) of each partition, in the order
+   * given. `offset` -1n means the partition's current end (high watermark). An offset beyond the end is
+   * refused (`MR_KAFKA_DELETE_RECORDS`, OFFSET_OUT_OF_RANGE).
+   *
+   * @example
+   * ```ts
+   * await admin.deleteRecords('app-by-region-repartition', [{ partition: 0, offset: 1200n }]);
+   * ```
+   */
+  deleteRecords(
+    topic: string,
+    offsets: readonly { readonly partition: number; readonly offset: bigint }[],
+  ): Promise<TopicPartitionOffset[]>;
 }
 
 // ------------------------------------------------------------------------------------------- producer

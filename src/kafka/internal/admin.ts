@@ -244,6 +244,31 @@ export class KafkaAdminImpl implements KafkaAdmin {
     };
   }
 
+  async deleteRecords(
+    topic: string,
+    offsets: readonly { partition: number; offset: bigint }[],
+  ): Promise<TopicPartitionOffset[]> {
+    this.#guard.check();
+    if (offsets.length === 0) return [];
+    const deleted = await wrapKafka(
+      'MR_KAFKA_DELETE_RECORDS',
+      `delete records of "${topic}" before ${offsets.map((o) => `${o.partition}@${o.offset}`).join(', ')}`,
+      'check that the topic and partitions exist, the offsets are not beyond their ends, and the DELETE ACL',
+      () =>
+        this.#admin.deleteRecords({
+          topics: [
+            { name: topic, partitions: offsets.map((o) => ({ partition: o.partition, offset: o.offset })) },
+          ],
+        }),
+    );
+    const low = new Map<number, bigint>();
+    for (const t of deleted) {
+      if (t.name !== topic) continue;
+      for (const p of t.partitions) low.set(p.partition, p.lowWatermark);
+    }
+    return offsets.map((o) => ({ topic, partition: o.partition, offset: low.get(o.partition) ?? -1n }));
+  }
+
   async deleteGroups(groupIds: readonly string[]): Promise<void> {
     this.#guard.check();
     await wrapKafka(
