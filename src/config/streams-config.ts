@@ -117,6 +117,32 @@ export const STREAMS_CONFIG = {
     45_000,
     types.int({ min: 1 }),
   ),
+  'group.instance.id': key(
+    'group.instance.id',
+    "Static group membership (KIP-345): 'auto' (default) uses <application.id>-<process id>, the process id being kept in the state dir, so a restarted instance takes its own place back at once, without a rebalance of the others and without waiting for its old session to expire; 'none' joins as a dynamic member; any other value is used as is (unique per instance, e.g. the pod name).",
+    'auto',
+    types.string({
+      nonEmpty: true,
+      pattern: /^[a-zA-Z0-9._-]+$/,
+      hint: "'auto', 'none', or an id of letters, digits, '.', '_' and '-'",
+    }),
+  ),
+  'leave.group.on.close': key(
+    'leave.group.on.close',
+    "Whether a graceful close leaves the consumer group (default true: the other instances take its tasks over at once). With false, a static member keeps its place for session.timeout.ms, so a restart within it causes no rebalance at all (Kafka Streams' behaviour with static membership).",
+    true,
+    (raw: unknown): boolean => {
+      if (raw === true || raw === 'true') return true;
+      if (raw === false || raw === 'false') return false;
+      throw new ConfigValueError(`expected true or false, got ${JSON.stringify(raw)}`);
+    },
+  ),
+  'transaction.timeout.ms': key(
+    'transaction.timeout.ms',
+    "Under exactly_once_v2, how long the broker lets a transaction stay open before aborting it (a crashed instance's transaction is aborted after this; Kafka Streams uses 10000 too). At most the broker's transaction.max.timeout.ms (900000 by default).",
+    10_000,
+    types.int({ min: 1000, max: 900_000 }),
+  ),
   'client.id': key(
     'client.id',
     'Prefix of the Kafka client ids of this instance.',

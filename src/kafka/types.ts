@@ -222,6 +222,12 @@ export interface KafkaProducer extends Closeable {
 export interface TransactionalProducerOptions extends Omit<ProducerOptions, 'idempotent'> {
   /** Kafka's `transactional.id`; a new producer with the same id fences the old one. */
   readonly transactionalId: string;
+  /**
+   * Kafka's `transaction.timeout.ms` (default 10 000, Kafka Streams' value under exactly-once): the
+   * coordinator aborts a transaction left open longer, e.g. by a crashed producer whose transactional id
+   * never comes back. It must not exceed the broker's `transaction.max.timeout.ms` (15 min by default).
+   */
+  readonly transactionTimeoutMs?: number;
 }
 
 /** What a transaction needs to know of the consumer whose offsets it commits (KIP-447). */
@@ -308,6 +314,18 @@ export interface ConsumerOptions {
   readonly userData?: Buffer | (() => Buffer);
   /** Replaces the default (round-robin) assignor when this member leads the group. */
   readonly assignor?: GroupAssignor;
+  /**
+   * Static membership (Kafka's `group.instance.id`, KIP-345): a member that restarts with the same id takes
+   * its own place back at once (even after a crash, without waiting for its session to expire), and gets
+   * its previous assignment without a rebalance of the others. Unique per live member of the group.
+   */
+  readonly groupInstanceId?: string;
+  /**
+   * Whether close() leaves the group (default true): the others take over at once. False keeps a static
+   * member's place for `sessionTimeoutMs`, so a restart within it causes no rebalance at all (Kafka's
+   * default for static members). A dynamic member always leaves.
+   */
+  readonly leaveGroupOnClose?: boolean;
 }
 
 /**

@@ -10,13 +10,22 @@ import type {
   TopicPartition,
   TopicPartitionOffset,
 } from '../types.ts';
+import { overrideApiArgument } from './api-override.ts';
 import { toLibraryAssigner } from './assignor-bridge.ts';
 import { baseOptions, tpKey } from './base-options.ts';
-import { CloseGuard, toMillraceError, wrapKafka } from './errors.ts';
+import { CloseGuard, hasKafkaError, toMillraceError, wrapKafka } from './errors.ts';
 import { Fetcher } from './fetcher.ts';
 import { Signal } from './signal.ts';
 
 const EMPTY = Buffer.alloc(0);
+
+/**
+ * How long a new owner keeps asking for committed offsets while the previous owner's transaction is being
+ * completed (UNSTABLE_OFFSET_COMMIT). A crashed owner's open transaction is aborted by the coordinator after
+ * its transaction timeout (10 s by default), so this bound is well above it.
+ */
+const STABLE_OFFSETS_TIMEOUT_MS = 120_000;
+const STABLE_OFFSETS_RETRY_MS = 200;
 
 /** A revocation waiting for the next poll(): the library's JoinGroup waits on `release`. */
 interface PendingRevoke {
@@ -66,7 +75,17 @@ export class GroupConsumer implements KafkaConsumer {
         : { heartbeatInterval: options.heartbeatIntervalMs }),
       protocolsMetadata: () => this.#beforeJoin(),
       ...(options.assignor === undefined ? {} : { partitionAssigner: toLibraryAssigner(options.assignor) }),
+      ...(options.groupInstanceId === undefined ? {} : { groupInstanceId: options.groupInstanceId }),
     });
+    // KIP-447: under read_committed, committed offsets are fetched with require_stable (as Java's consumer
+    // does), so a new owner never starts from an offset the previous owner's open transaction is replacing.
+    // OffsetFetch is called as api(connection, groups, requireStable, callback).
+    if (readCommitted && !overrideApiArgument(this.#lib, 'OffsetFetch', 2, () => true)) {
+      throw new MillraceError(
+        'MR_KAFKA_CONSUME',
+        'this version of the Kafka client library cannot fetch stable offsets (require_stable): use the version in package.json',
+      );
+    }
     this.#fetcher = new Fetcher(this.#lib, {
       readCommitted,
       maxBytes: options.maxBytes ?? 50 * 1024 * 1024,
@@ -206,7 +225,7 @@ export class GroupConsumer implements KafkaConsumer {
       groupId: this.groupId,
       generationId: this.#lib.generationId,
       memberId: this.#lib.memberId ?? '',
-      groupInstanceId: null,
+      groupInstanceId: this.#options.groupInstanceId ?? null,
     };
   }
 
@@ -215,6 +234,12 @@ export class GroupConsumer implements KafkaConsumer {
     this.#pendingRevoke?.release();
     this.#pendingRevoke = null;
     this.#wake.notify();
+    if (this.#options.groupInstanceId !== undefined && this.#options.leaveGroupOnClose === false) {
+      // Keep the static member's place: the library sends LeaveGroup only for a known member id, so forget
+      // it first; leaveGroup() then just stops the membership (heartbeats) without telling the coordinator.
+      this.#lib.memberId = null;
+      await new Promise<void>((resolve) => this.#lib.leaveGroup(true, () => resolve()));
+    }
     await this.#lib.close(true);
   }
 
@@ -290,11 +315,8 @@ export class GroupConsumer implements KafkaConsumer {
     const committed = await wrapKafka(
       'MR_KAFKA_CONSUME',
       `read committed offsets of group "${this.groupId}"`,
-      'check the broker',
-      () =>
-        this.#lib.listCommittedOffsets({
-          topics: [...byTopic].map(([topic, ps]) => ({ topic, partitions: ps })),
-        }),
+      'check the broker; if it says UNSTABLE_OFFSET_COMMIT, a transaction of the previous owner stays open: check its transaction timeout',
+      () => this.#listStableOffsets([...byTopic].map(([topic, ps]) => ({ topic, partitions: ps }))),
     );
     const missing: TopicPartition[] = [];
     for (const tp of partitions) {
@@ -311,6 +333,22 @@ export class GroupConsumer implements KafkaConsumer {
     }
     for (const o of await this.#fetcher.listOffsets(missing, this.#reset))
       this.#positions.set(tpKey(o.topic, o.partition), o.offset);
+  }
+
+  /** Committed offsets; retried while a transaction that commits offsets of these partitions is pending. */
+  async #listStableOffsets(
+    topics: { topic: string; partitions: number[] }[],
+  ): Promise<Map<string, bigint[]>> {
+    const deadline = Date.now() + STABLE_OFFSETS_TIMEOUT_MS;
+    for (;;) {
+      try {
+        return await this.#lib.listCommittedOffsets({ topics });
+      } catch (error) {
+        if (!hasKafkaError(error, 'UNSTABLE_OFFSET_COMMIT') || Date.now() > deadline || this.#guard.closed)
+          throw error;
+        await new Promise((r) => setTimeout(r, STABLE_OFFSETS_RETRY_MS));
+      }
+    }
   }
 
   #fetchable(): TopicPartitionOffset[] {

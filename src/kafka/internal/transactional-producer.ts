@@ -15,12 +15,16 @@ import type {
   TransactionalProducer,
   TransactionalProducerOptions,
 } from '../types.ts';
+import { overrideApiArgument } from './api-override.ts';
 import { baseOptions } from './base-options.ts';
 import { CloseGuard, wrapKafka } from './errors.ts';
 import { RecordSender } from './producer.ts';
 
 /** The library's Transaction (not exported by name). */
 type Transaction = Awaited<ReturnType<Producer['beginTransaction']>>;
+
+/** Kafka Streams' `transaction.timeout.ms` under exactly-once (it overrides the producer's 60 s default). */
+export const DEFAULT_TRANSACTION_TIMEOUT_MS = 10_000;
 
 /**
  * {@link TransactionalProducer} over the library's `Producer.beginTransaction()` / `Transaction`.
@@ -31,6 +35,11 @@ type Transaction = Awaited<ReturnType<Producer['beginTransaction']>>;
  * We feed it the group metadata the caller passes and one synthetic message per partition (offset − 1), after
  * looking up the group coordinator. One TxnOffsetCommit per partition, sequentially: the library deduplicates
  * concurrent calls of that operation.
+ *
+ * The library hard-codes two fields we set through {@link overrideApiArgument}: TxnOffsetCommit's
+ * group_instance_id (it sends null; we send the static member's id, so the coordinator fences a zombie of
+ * that instance with FENCED_INSTANCE_ID) and InitProducerId's transaction_timeout_ms (it sends its request
+ * timeout, 5 s by default, which aborts any transaction open longer than that).
  */
 export class TransactionalProducerImpl implements TransactionalProducer {
   readonly transactionalId: string;
@@ -40,6 +49,8 @@ export class TransactionalProducerImpl implements TransactionalProducer {
   #transaction: Transaction | null = null;
   #admin: Admin | null = null;
   readonly #coordinators = new Map<string, number>();
+  /** The group instance id of the offsets being added (read by the TxnOffsetCommit override). */
+  #groupInstanceId: string | null = null;
 
   constructor(client: KafkaClientOptions, options: TransactionalProducerOptions) {
     this.transactionalId = options.transactionalId;
@@ -53,6 +64,23 @@ export class TransactionalProducerImpl implements TransactionalProducer {
       },
       'txn-producer',
     );
+    const timeout = options.transactionTimeoutMs ?? DEFAULT_TRANSACTION_TIMEOUT_MS;
+    // api(connection, transactionalId, transactionTimeoutMs, producerId, producerEpoch, callback)
+    const timeoutSet = overrideApiArgument(this.#sender.lib, 'InitProducerId', 2, () => timeout);
+    // api(connection, transactionalId, groupId, producerId, producerEpoch, generationId, memberId,
+    //     groupInstanceId, topics, callback)
+    const instanceSet = overrideApiArgument(
+      this.#sender.lib,
+      'TxnOffsetCommit',
+      7,
+      () => this.#groupInstanceId,
+    );
+    if (!timeoutSet || !instanceSet) {
+      throw new MillraceError(
+        'MR_KAFKA_TRANSACTION',
+        'this version of the Kafka client library does not let Millrace set the transaction timeout: use the version in package.json',
+      );
+    }
   }
 
   get closed(): boolean {
@@ -103,6 +131,7 @@ export class TransactionalProducerImpl implements TransactionalProducer {
       'abort the transaction; if the consumer was fenced (rebalance), close its tasks and rejoin',
       async () => {
         const coordinatorId = await this.#groupCoordinator(group.groupId);
+        this.#groupInstanceId = group.groupInstanceId;
         // The library only reads `groupId` from the consumer it is given.
         await transaction.addConsumer({ groupId: group.groupId } as Consumer);
         try {

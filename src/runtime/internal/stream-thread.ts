@@ -80,6 +80,9 @@ export class StreamThread {
       autoOffsetReset: 'earliest',
       sessionTimeoutMs: c['session.timeout.ms'],
       heartbeatIntervalMs: Math.min(3000, Math.floor(c['session.timeout.ms'] / 3)),
+      // The library wants rebalance timeout >= session timeout; Kafka's default is 5 min (max.poll.interval.ms).
+      rebalanceTimeoutMs: Math.max(60_000, c['session.timeout.ms']),
+      ...groupInstance(c, options.processId),
       listener: {
         onPartitionsRevoked: (tps) => this.#onRevoked(tps),
         onPartitionsAssigned: (tps) => this.#onAssigned(tps),
@@ -324,6 +327,7 @@ export class StreamThread {
     return this.#eos
       ? this.#o.kafka.transactionalProducer({
           transactionalId: `${c['application.id']}-${this.#o.processId}-0`,
+          transactionTimeoutMs: c['transaction.timeout.ms'],
         })
       : this.#o.kafka.producer({ idempotent: true });
   }
@@ -452,4 +456,18 @@ export class StreamThread {
     await this.#producer.close().catch(() => undefined);
     await this.#reader.close().catch(() => undefined);
   }
+}
+
+/**
+ * The consumer's static membership options: `group.instance.id` 'auto' → `<application.id>-<processId>` (the
+ * process id survives restarts in the state dir, like the transactional id), 'none' → dynamic member.
+ */
+export function groupInstance(
+  c: StreamsConfig,
+  processId: string,
+): { groupInstanceId?: string; leaveGroupOnClose: boolean } {
+  const id = c['group.instance.id'];
+  const leaveGroupOnClose = c['leave.group.on.close'];
+  if (id === 'none') return { leaveGroupOnClose };
+  return { groupInstanceId: id === 'auto' ? `${c['application.id']}-${processId}` : id, leaveGroupOnClose };
 }

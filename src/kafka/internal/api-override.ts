@@ -1,0 +1,70 @@
+/**
+ * Rewrites one argument of a Kafka API call a library client makes, where the library hard-codes a value
+ * Kafka's protocol lets the caller choose. Used for:
+ *
+ *   - TxnOffsetCommit's `group_instance_id` (the library always sends null; a static member's id lets the
+ *     coordinator fence a zombie by instance id, KIP-447 with KIP-345),
+ *   - OffsetFetch's `require_stable` (the library always sends false; a new owner under exactly-once must not
+ *     read an offset whose transaction is still being completed, KIP-447),
+ *   - InitProducerId's `transaction_timeout_ms` (the library sends its request timeout).
+ *
+ * Every library client resolves an API through its `[kGetApi](name, callback)` method (a private symbol of
+ * the base client, `Symbol('plt.kafka.base.getApi')`); the resolved function is called as
+ * `api(connection, ...requestArgs, callback)`. We wrap that method on one instance so that the API `name`
+ * gets `value` at position `index` of that argument list (0 = connection). The symbol is found by its
+ * description; if a library version renames it, {@link overrideApiArgument} returns false and the caller
+ * decides (the adapter's tests check that it returns true).
+ */
+
+type ApiFunction = ((...args: unknown[]) => unknown) & Record<string, unknown>;
+type GetApi = (name: string, callback: (error: unknown, api?: ApiFunction) => void) => void;
+
+const GET_API_DESCRIPTION = 'plt.kafka.base.getApi';
+
+function findGetApiSymbol(client: object): symbol | undefined {
+  for (
+    let proto: object | null = client;
+    proto !== null;
+    proto = Object.getPrototypeOf(proto) as object | null
+  ) {
+    const found = Object.getOwnPropertySymbols(proto).find((s) => s.description === GET_API_DESCRIPTION);
+    if (found !== undefined) return found;
+  }
+  return undefined;
+}
+
+/**
+ * Makes `client` call API `name` with `value()` at argument `index` (evaluated at each call). Returns false
+ * when the library's API lookup could not be found (nothing is changed then).
+ */
+export function overrideApiArgument(
+  client: object,
+  name: string,
+  index: number,
+  value: () => unknown,
+): boolean {
+  const symbol = findGetApiSymbol(client);
+  if (symbol === undefined) return false;
+  const target = client as Record<symbol, GetApi>;
+  const original = target[symbol];
+  if (typeof original !== 'function') return false;
+  target[symbol] = function (this: unknown, apiName, callback) {
+    if (apiName !== name) {
+      original.call(this, apiName, callback);
+      return;
+    }
+    original.call(this, apiName, (error, api) => {
+      if (error || api === undefined) {
+        callback(error, api);
+        return;
+      }
+      const wrapped = ((...args: unknown[]) => {
+        if (args.length > index) args[index] = value();
+        return api(...args);
+      }) as ApiFunction;
+      Object.assign(wrapped, api);
+      callback(null, wrapped);
+    });
+  };
+  return true;
+}
