@@ -1,4 +1,5 @@
 import type { KeyValueStore } from '../../state/types.ts';
+import type { SessionStore, WindowStore } from '../../state/window-store.ts';
 import type { Serde } from '../serdes/serde.ts';
 import type { Topology } from '../topology/topology.ts';
 import { DriverImpl } from './internal/driver-impl.ts';
@@ -39,6 +40,13 @@ export interface TopologyTestDriver {
   advanceWallClockTime(ms: number): Promise<void>;
   /** A store of the topology (task or global) by name; throws `MR_TEST_DRIVER` if there is none. */
   getKeyValueStore<K, V>(name: string): KeyValueStore<K, V>;
+  /**
+   * A window store by name (windowed aggregations over time or sliding windows hold `Timestamped` values);
+   * throws `MR_TEST_DRIVER` if there is none or it is not a window store.
+   */
+  getWindowStore<K, V>(name: string): WindowStore<K, V>;
+  /** A session store by name (session-windowed aggregations); throws `MR_TEST_DRIVER` otherwise. */
+  getSessionStore<K, V>(name: string): SessionStore<K, V>;
   /** Topics that received output so far. */
   producedTopicNames(): string[];
   close(): void;

@@ -4,6 +4,23 @@ export type { KTable, GlobalKTable } from './ktable.ts';
 export type { KGroupedStream } from './kgrouped-stream.ts';
 export type { KGroupedTable } from './kgrouped-table.ts';
 export type { BranchedStream, Branched } from './branched-stream.ts';
+export {
+  TimeWindows,
+  SlidingWindows,
+  SessionWindows,
+  JoinWindows,
+  type Window,
+  type Windowed,
+} from './windows.ts';
+export {
+  Suppressed,
+  type TimeWindowedKStream,
+  type SessionWindowedKStream,
+  type WindowedMaterialized,
+} from './windowed-kstream.ts';
+export type { Joined } from './joined.ts';
+export { windowedSerde, type Timestamped } from './internal/windowed-serdes.ts';
+export { droppedRecordCount } from './internal/processors/dropped-records.ts';
 export type {
   Named,
   Consumed,

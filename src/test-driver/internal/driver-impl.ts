@@ -1,6 +1,7 @@
 import { createWriteBuffer } from '../../../state/index.ts';
 import { createMemoryBackend } from '../../../state/memory/index.ts';
 import type { KeyValueStore, StateStore } from '../../../state/types.ts';
+import type { SessionStore, WindowStore } from '../../../state/window-store.ts';
 import { MillraceError } from '../../errors/index.ts';
 import { isPromise } from '../../processor/internal/sequence.ts';
 import type { Headers } from '../../processor/record.ts';
@@ -130,6 +131,25 @@ export class DriverImpl implements TopologyTestDriver {
       'MR_TEST_DRIVER',
       `the topology has no store "${name}": name the store with { storeName } (Materialized) or addStateStore`,
     );
+  }
+
+  getWindowStore<K, V>(name: string): WindowStore<K, V> {
+    return this.#typedStore(name, 'window') as WindowStore<K, V>;
+  }
+
+  getSessionStore<K, V>(name: string): SessionStore<K, V> {
+    return this.#typedStore(name, 'session') as SessionStore<K, V>;
+  }
+
+  #typedStore(name: string, kind: 'window' | 'session'): StateStore {
+    const store = this.getKeyValueStore(name) as unknown as StateStore & { kind?: string };
+    if (store.kind !== kind) {
+      throw new MillraceError(
+        'MR_TEST_DRIVER',
+        `store "${name}" is not a ${kind} store: use get${store.kind === 'window' ? 'Window' : store.kind === 'session' ? 'Session' : 'KeyValue'}Store`,
+      );
+    }
+    return store;
   }
 
   producedTopicNames(): string[] {

@@ -2,7 +2,14 @@ import type { Serde } from '../../serdes/serde.ts';
 import type { Windowed } from '../windows.ts';
 
 /**
- * The serde of a windowed key: the inner key's bytes, then the window.
+ * The serde of a windowed key (`Windowed<K>`, the key of a windowed KTable): the inner key's bytes, then
+ * the window. Use it to write a windowed table to a topic and to read that topic.
+ *
+ * @example
+ * ```ts
+ * counts.toStream().to('counts-per-minute', { keySerde: windowedSerde(stringSerde()), valueSerde: longSerde() });
+ * ```
+ *
  *
  * ```
  * offset  size  field
@@ -33,7 +40,10 @@ export function windowedSerde<K>(inner: Serde<K>): Serde<Windowed<K>> {
   };
 }
 
-/** A value with the timestamp of the latest record that made it (Kafka Streams' `ValueAndTimestamp`). */
+/**
+ * A value with the timestamp of the latest record that made it (Kafka Streams' `ValueAndTimestamp`): what
+ * the window and session stores of windowed aggregations hold.
+ */
 export interface Timestamped<V> {
   readonly value: V;
   readonly timestamp: number;

@@ -4,7 +4,6 @@ import { createTopologyTestDriver } from '../../../src/test-driver/index.ts';
 import { createStreamsBuilder } from '../../../src/topology/index.ts';
 import { droppedRecordCount } from '../../../src/topology/internal/processors/dropped-records.ts';
 import { windowedSerde } from '../../../src/topology/internal/windowed-serdes.ts';
-import type { WindowStore } from '../../../state/window-store.ts';
 import { SessionWindows, SlidingWindows, TimeWindows, type Windowed } from '../../../src/topology/windows.ts';
 
 const str = stringSerde();
@@ -210,7 +209,7 @@ describe('window store retention', () => {
       .count({ storeName: 'counts', retentionMs: 100 });
     const driver = createTopologyTestDriver(b.build());
     const inTopic = driver.createInputTopic('in', str, str);
-    const store = driver.getKeyValueStore('counts') as unknown as WindowStore<string, unknown>;
+    const store = driver.getWindowStore<string, unknown>('counts');
     const sizes: number[] = [];
     for (let i = 0; i < 4000; i++) {
       await inTopic.pipeInput(`k${i % 7}`, 'v', i * 3);
