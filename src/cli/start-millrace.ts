@@ -1,5 +1,7 @@
-import { readFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
+import { join } from 'node:path';
 import { loadStreamsConfig } from '../config/index.ts';
 import { createKafkaClient, type KafkaClient } from '../kafka/index.ts';
 import { MillraceError } from '../errors/index.ts';
@@ -53,6 +55,29 @@ function authOptions(config: RunConfig, env: NodeJS.ProcessEnv): AuthOptions | u
     ...(jwt ? { jwt } : {}),
     ...(internal ? { internalToken: internal } : {}),
   };
+}
+
+/** The state dir the apps use (where a generated API token is kept). */
+function stateDirOf(config: RunConfig, env: NodeJS.ProcessEnv): string {
+  const common = config.common['state.dir'];
+  return env.MILLRACE_STATE_DIR ?? (typeof common === 'string' ? common : './data');
+}
+
+/**
+ * Data routes always require a bearer token. With none configured, one is generated on first start, printed
+ * once and saved (mode 0600) as `<state dir>/api-token`; later starts reuse it and say where it is.
+ */
+export function generatedToken(stateDir: string, log: (m: string) => void): string {
+  const file = join(stateDir, 'api-token');
+  if (existsSync(file)) {
+    log(`data routes require the bearer token saved in ${file} (set MILLRACE_API_TOKEN to choose one)`);
+    return readFileSync(file, 'utf8').trim();
+  }
+  const token = randomBytes(24).toString('base64url');
+  mkdirSync(stateDir, { recursive: true });
+  writeFileSync(file, `${token}\n`, { mode: 0o600 });
+  log(`generated an API token (saved in ${file}); send it as "Authorization: Bearer ${token}"`);
+  return token;
 }
 
 /**
@@ -131,13 +156,11 @@ export async function startMillrace(
       plugins,
       kafka,
       metrics: createMillraceMetrics({ apps, lag: createCommittedLagSource(kafka.admin()) }),
-      ...(config.server.auth || env.MILLRACE_API_TOKEN ? { auth: authOptions(config, env) ?? {} } : {}),
+      auth: authOptions(config, env) ?? { token: generatedToken(stateDirOf(config, env), log) },
       ...(config.server.tls ? { tls: config.server.tls } : {}),
       ...(config.server.forwardTimeoutMs ? { forwardTimeoutMs: config.server.forwardTimeoutMs } : {}),
       logLevel: config.server.logLevel ?? env.MILLRACE_LOG_LEVEL ?? 'info',
     });
-    if (!authOptions(config, env))
-      log('WARN the HTTP server runs without authentication: set MILLRACE_API_TOKEN');
     const address = await server.listen(port, host);
     log(`HTTP server on ${address} (application.server ${advertised}); OpenAPI at /docs`);
     for (const app of apps.values()) await app.start();

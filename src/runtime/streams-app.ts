@@ -266,7 +266,8 @@ class StreamsAppImpl implements StreamsApp {
     this.metrics.restoreProgress.set(key, { restored: p.restored, total: p.total, done: p.done });
     const pct = p.total === 0 ? 100 : Math.floor((100 * p.restored) / p.total);
     const beforePct = before && before.total > 0 ? Math.floor((100 * before.restored) / before.total) : -1;
-    if (p.done || Math.floor(pct / 10) !== Math.floor(beforePct / 10)) {
+    // An empty changelog is not news; a real restore is logged at start, every 10% and at the end.
+    if (p.total > 0 && (p.done || Math.floor(pct / 10) !== Math.floor(beforePct / 10))) {
       this.#log(
         'info',
         `restoring ${p.store} of task ${p.taskId} from ${p.changelog}: ${p.restored}/${p.total} records${p.done ? ' (done)' : ''}`,

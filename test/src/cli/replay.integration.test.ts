@@ -60,6 +60,7 @@ describe('millrace run, reset and replay', () => {
     ...process.env,
     KAFKA_BOOTSTRAP_SERVERS: bootstrapServers().join(','),
     MILLRACE_STATE_DIR: stateDir,
+    MILLRACE_API_TOKEN: 'replay-test-token',
   });
   const start = () => startMillrace(loadRunConfig(configPath), { log: () => undefined, env: env() });
   /** Every entry of the store, read through the HTTP scan route. */
@@ -67,6 +68,7 @@ describe('millrace run, reset and replay', () => {
     const res = await run.server.fastify.inject({
       method: 'GET',
       url: `/stores/${appId}/counts?limit=10000`,
+      headers: { authorization: 'Bearer replay-test-token' },
     });
     if (res.statusCode !== 200) return new Map([['__status', res.statusCode]]);
     return new Map((res.json().entries as { key: string; value: number }[]).map((e) => [e.key, e.value]));
