@@ -5,36 +5,95 @@ import type { KeyRange } from './key-range.ts';
 
 /**
  * The buffered writes of one store. Entries are keyed by the latin1 string of the key bytes, which sorts
- * like the bytes (see toLatin1), so a sorted array of those strings answers range queries by bisection.
- * The array is rebuilt lazily, only after a new key arrived and a scan asks.
+ * like the bytes (see toLatin1); the ids are also kept sorted in a {@link SortedIds}, so a new key costs a
+ * bisection and a short splice, and a range query a bisection plus its result (no re-sort per scan: a
+ * windowed aggregation writes a new key and scans for nearly every record).
  */
 class StoreStage {
   readonly entries = new Map<string, BufferedWrite>();
-  #sorted: string[] | undefined = [];
+  readonly #sorted = new SortedIds();
 
   set(id: string, write: BufferedWrite): void {
-    if (!this.entries.has(id)) this.#sorted = undefined;
+    if (!this.entries.has(id)) this.#sorted.insert(id);
     this.entries.set(id, write);
   }
 
   /** The ids in range, ascending. */
   idsInRange(range: KeyRange): string[] {
-    this.#sorted ??= [...this.entries.keys()].sort();
-    const sorted = this.#sorted;
-    let from = 0;
-    let to = sorted.length;
-    if (range.lower !== undefined) {
-      const lo = toLatin1(range.lower.key);
-      from = bisect(sorted, lo);
-      if (!range.lower.inclusive && sorted[from] === lo) from++;
-    }
-    if (range.upper !== undefined) {
-      const hi = toLatin1(range.upper.key);
-      to = bisect(sorted, hi);
-      if (range.upper.inclusive && sorted[to] === hi) to++;
-    }
-    return from < to ? sorted.slice(from, to) : [];
+    const lo = range.lower === undefined ? undefined : toLatin1(range.lower.key);
+    const hi = range.upper === undefined ? undefined : toLatin1(range.upper.key);
+    return this.#sorted.range(lo, range.lower?.inclusive ?? true, hi, range.upper?.inclusive ?? true);
   }
+}
+
+/**
+ * A sorted set of distinct strings as a list of sorted chunks (at most {@link CHUNK_MAX} each): insert is
+ * a bisection over the chunks' last ids, then one within a chunk and a splice of at most CHUNK_MAX
+ * entries; a full chunk splits in two. Invariants: no chunk is empty, each chunk is sorted, and every id
+ * of a chunk is smaller than every id of the next.
+ */
+export class SortedIds {
+  readonly #chunks: string[][] = [];
+
+  get size(): number {
+    let n = 0;
+    for (const c of this.#chunks) n += c.length;
+    return n;
+  }
+
+  /** Adds `id`, which must not be present yet (the caller's map says so). */
+  insert(id: string): void {
+    const chunks = this.#chunks;
+    if (chunks.length === 0) {
+      chunks.push([id]);
+      return;
+    }
+    // The first chunk whose last id is >= id; past the end, the last chunk takes it.
+    let c = bisectChunks(chunks, id);
+    if (c === chunks.length) c--;
+    const chunk = chunks[c] as string[];
+    chunk.splice(bisect(chunk, id), 0, id);
+    if (chunk.length > CHUNK_MAX) chunks.splice(c + 1, 0, chunk.splice(chunk.length >>> 1));
+  }
+
+  /** The ids between the bounds (undefined: open), ascending. */
+  range(
+    lo: string | undefined,
+    loInclusive: boolean,
+    hi: string | undefined,
+    hiInclusive: boolean,
+  ): string[] {
+    const chunks = this.#chunks;
+    const out: string[] = [];
+    let c = lo === undefined ? 0 : bisectChunks(chunks, lo);
+    if (c >= chunks.length) return out;
+    let i = lo === undefined ? 0 : bisect(chunks[c] as string[], lo);
+    for (; c < chunks.length; c++, i = 0) {
+      const chunk = chunks[c] as string[];
+      for (; i < chunk.length; i++) {
+        const id = chunk[i] as string;
+        if (lo !== undefined && !loInclusive && id === lo) continue;
+        if (hi !== undefined && (id > hi || (!hiInclusive && id === hi))) return out;
+        out.push(id);
+      }
+    }
+    return out;
+  }
+}
+
+const CHUNK_MAX = 512;
+
+/** The index of the first chunk whose last id is >= `value` (chunks.length if none). */
+function bisectChunks(chunks: readonly string[][], value: string): number {
+  let lo = 0;
+  let hi = chunks.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    const chunk = chunks[mid] as string[];
+    if ((chunk[chunk.length - 1] as string) < value) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /** One generation of buffered writes of all stores of a task. */
