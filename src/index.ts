@@ -31,11 +31,11 @@ export { Stores, type KeyValueStoreBuilder } from '../state/index.ts';
 export * from './server/index.ts';
 export * from './metrics/index.ts';
 export { RANDOM_GENERATOR, type LoadGenerator } from './cli/load-generator.ts';
-export {
-  parseRfc3339,
-  tryParseRfc3339,
-  formatRfc3339Utc,
-  epochNanosToMillis,
-  type Rfc3339Options,
-  type Rfc3339Result,
-} from './time/rfc3339.ts';
+export * from './time/index.ts';
+export type {
+  WindowStore,
+  SessionStore,
+  WindowEntry,
+  SessionEntry,
+  WindowedStoreOptions,
+} from '../state/window-store.ts';

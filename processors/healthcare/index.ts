@@ -9,7 +9,7 @@
  * plugins: [./processors/healthcare/index.ts]
  * ```
  */
-import type { MillracePlugin } from '../../src/server/plugin.ts';
+import type { MillracePlugin } from '../../src/index.ts';
 import { patientRoutes } from './http/patient-routes.ts';
 import { personRoutes } from './http/person-routes.ts';
 import { orderRoutes, registerOrders } from './orders/index.ts';

@@ -1,4 +1,4 @@
-import type { LoadGenerator } from '../../src/cli/load-generator.ts';
+import type { LoadGenerator } from '../../src/index.ts';
 
 /**
  * Realistic traffic for `millrace loadgen --generator <name>` (the plugin exposes these):

@@ -73,11 +73,14 @@ export async function readTopic(
 ): Promise<ConsumedRecord[]> {
   const admin = kafka.admin();
   const { partitions } = await admin.describeTopic(topic);
+  // From each partition's earliest offset: repartition topics are purged once committed.
+  const earliest = await admin.listOffsets(topic, 'earliest');
   const reader = kafka.partitionReader({ isolationLevel });
   const out: ConsumedRecord[] = [];
   try {
     for (let p = 0; p < partitions; p++) {
-      for await (const batch of reader.readToEnd({ topic, partition: p, offset: 0n })) out.push(...batch);
+      const offset = earliest.find((o) => o.partition === p)?.offset ?? 0n;
+      for await (const batch of reader.readToEnd({ topic, partition: p, offset })) out.push(...batch);
     }
   } finally {
     await reader.close();

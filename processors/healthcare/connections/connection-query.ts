@@ -1,5 +1,5 @@
 import { MillraceError } from '../../../src/index.ts';
-import { formatRfc3339Utc, parseRfc3339 } from '../../../src/time/rfc3339.ts';
+import { formatRfc3339Utc, parseRfc3339 } from '../../../src/index.ts';
 import type { ConnectionEntry, IndexedLocation } from './indexed-location.ts';
 import type { Person } from './person-event.ts';
 

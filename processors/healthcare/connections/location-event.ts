@@ -1,5 +1,5 @@
 import { MillraceError } from '../../../src/index.ts';
-import { tryParseRfc3339 } from '../../../src/time/rfc3339.ts';
+import { tryParseRfc3339 } from '../../../src/index.ts';
 
 /**
  * A validated event of `locations` (key personId):

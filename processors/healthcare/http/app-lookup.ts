@@ -1,5 +1,5 @@
 import { MillraceError } from '../../../src/index.ts';
-import type { PluginContext } from '../../../src/server/plugin.ts';
+import type { PluginContext } from '../../../src/index.ts';
 
 /** The running application that has `store`, and the source topic of the sub-topology that writes it. */
 export interface StoreOwner {

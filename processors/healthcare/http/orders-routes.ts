@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { MillraceError } from '../../../src/index.ts';
-import type { PluginContext } from '../../../src/server/plugin.ts';
+import type { PluginContext } from '../../../src/index.ts';
 import type { DeliveryPosition } from '../orders/delivery-processor.ts';
 import { ORDER_STATUSES, validateOrderBody, type OrderStatus } from '../orders/events.ts';
 import type { InventoryState } from '../orders/inventory.ts';

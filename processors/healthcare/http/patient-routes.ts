@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { MillraceError } from '../../../src/index.ts';
-import type { PluginContext } from '../../../src/server/plugin.ts';
+import type { PluginContext } from '../../../src/index.ts';
 import { parseProfileEvent } from '../profiles/profile-event.ts';
 import { renderProfile, type StoredProfile } from '../profiles/profile-state.ts';
 import { storeOwner } from './app-lookup.ts';

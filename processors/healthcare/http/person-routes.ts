@@ -1,7 +1,7 @@
 import { randomInt } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { MillraceError } from '../../../src/index.ts';
-import type { PluginContext } from '../../../src/server/plugin.ts';
+import type { PluginContext } from '../../../src/index.ts';
 import { answerConnectionQuery, parseConnectionQuery, personRow } from '../connections/connection-query.ts';
 import { connectionPrefix, type ConnectionEntry } from '../connections/indexed-location.ts';
 import { integerId, parseLocationEvent } from '../connections/location-event.ts';

@@ -1,5 +1,5 @@
 import { MillraceError } from '../../../src/index.ts';
-import { tryParseRfc3339, type Rfc3339Options } from '../../../src/time/rfc3339.ts';
+import { tryParseRfc3339, type Rfc3339Options } from '../../../src/index.ts';
 
 /**
  * A validated event of `patient.profile.updated`. Both payloads are accepted and normalized to camelCase:

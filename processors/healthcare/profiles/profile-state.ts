@@ -1,4 +1,4 @@
-import { formatRfc3339Utc } from '../../../src/time/rfc3339.ts';
+import { formatRfc3339Utc } from '../../../src/index.ts';
 import type { ProfileEvent } from './profile-event.ts';
 
 /**
