@@ -27,6 +27,12 @@ export class StreamsMetrics {
   readonly taskStates = new Map<string, TaskLifecycleState>();
   /** Per `<taskId>/<store>`: restored so far and the total of the current restore. */
   readonly restoreProgress = new Map<string, { restored: number; total: number; done: boolean }>();
+  /**
+   * Per standby task id (a warm replica kept on this instance; the keys are exactly the current standbys):
+   * changelog records applied since it started here, and how far it is behind the changelogs' ends as of
+   * the last end-offset lookup (Kafka Streams' standby `records-lag`).
+   */
+  readonly standbyProgress = new Map<string, { applied: number; lag: number }>();
 
   recordCommit(latencyMs: number): void {
     this.commitTotal++;

@@ -30,6 +30,13 @@ export interface ChangelogPartition {
   partition: number;
 }
 
+/** The changelog partitions of a task's logged stores (partition p of each changelog for task `<sub>_p`). */
+export function changelogPartitionsOf(subtopology: SubtopologySpec, partition: number): ChangelogPartition[] {
+  return subtopology.stores
+    .filter((s) => s.logged && s.changelogTopic !== undefined)
+    .map((s) => ({ store: s.name, topic: s.changelogTopic!, partition }));
+}
+
 /**
  * One task of the Kafka runtime: the processor executor of its sub-topology and partition, its stores
  * (write buffer over its own backend), its input queues, and the input offsets it has processed. The
@@ -87,9 +94,7 @@ export class StreamTask {
 
   /** The changelog partitions this task restores from and writes to. */
   changelogPartitions(): ChangelogPartition[] {
-    return this.subtopology.stores
-      .filter((s) => s.logged && s.changelogTopic !== undefined)
-      .map((s) => ({ store: s.name, topic: s.changelogTopic!, partition: this.partition }));
+    return changelogPartitionsOf(this.subtopology, this.partition);
   }
 
   /** Creates the stores and initializes processors (once restored: processors may read stores in init). */

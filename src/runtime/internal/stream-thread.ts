@@ -16,12 +16,12 @@ import type { SourceRecord } from '../../processor/index.ts';
 import type { CompiledTopology } from '../../topology/topology.ts';
 import type { StreamsMetrics } from '../streams-metrics.ts';
 import { routeFailure } from './error-policy.ts';
-import { encodeMemberInfo } from './member-info.ts';
 import { OutputCollector } from './output-collector.ts';
-import { StreamTask } from './stream-task.ts';
+import type { StreamTask } from './stream-task.ts';
 import { streamsAssignor } from './streams-assignor.ts';
+import { TaskManager } from './task-manager.ts';
 import { commitFailed, MAX_MIGRATIONS, rewindToCommitted, taskMigrationReason } from './task-migration.ts';
-import { restoreTask, type StoreRestoreProgress } from './task-restorer.ts';
+import type { StoreRestoreProgress } from './task-restorer.ts';
 
 /** What a stream thread is given by the application. */
 export interface StreamThreadOptions {
@@ -41,23 +41,21 @@ export interface StreamThreadOptions {
 }
 
 /**
- * One stream thread: a group consumer, a producer (transactional under exactly_once_v2), and the tasks of
- * the partitions assigned to this instance. The loop: poll → buffer records per task → restore (in the
- * background, partitions paused) → process in timestamp order → punctuate → commit every
- * commit.interval.ms. Rebalance callbacks run inside poll: on revoke, commit and suspend; on assign,
- * resume or create tasks and schedule their restore (never restoring inside the callback).
+ * One stream thread: a group consumer, a producer (transactional under exactly_once_v2), and its tasks (a
+ * {@link TaskManager}: active tasks of the partitions assigned to this instance, and standby replicas).
+ * The loop: poll → buffer records per task → restore (in the background, partitions paused) → process in
+ * timestamp order → punctuate → commit every commit.interval.ms. Rebalance callbacks run inside poll: on
+ * revoke, commit and suspend; on assign, resume or create tasks and schedule their restore (never
+ * restoring inside the callback).
  */
 export class StreamThread {
-  readonly tasks = new Map<string, StreamTask>();
   readonly #o: StreamThreadOptions;
   readonly #eos: boolean;
   readonly #consumer: KafkaConsumer;
   #producer: KafkaProducer | TransactionalProducer;
   readonly #reader: PartitionReader;
   readonly #output: OutputCollector;
-  readonly #suspended = new Map<string, StreamTask>();
-  #restoreQueue: StreamTask[] = [];
-  #restoring: Promise<void> | undefined;
+  readonly #tasks: TaskManager;
   #txnBegin: Promise<void> | undefined;
   #sendChain: Promise<unknown> = Promise.resolve();
   #lastCommit = Date.now();
@@ -88,7 +86,7 @@ export class StreamThread {
         onPartitionsAssigned: (tps) => this.#onAssigned(tps),
         onPartitionsLost: (tps) => this.#onLost(tps),
       },
-      userData: () => this.#memberInfo(),
+      userData: () => this.#tasks.memberInfo(),
       assignor: streamsAssignor(sub),
     });
     this.#producer = this.#newProducer();
@@ -96,11 +94,31 @@ export class StreamThread {
       isolationLevel: this.#eos ? 'read_committed' : 'read_uncommitted',
     });
     this.#output = new OutputCollector((records) => this.#send(records));
+    this.#tasks = new TaskManager({
+      ...options,
+      consumer: this.#consumer,
+      reader: this.#reader,
+      output: this.#output,
+      onFatal: () => {
+        this.#stopping = true;
+      },
+    });
+  }
+
+  /** The active tasks of this thread by id. */
+  get tasks(): ReadonlyMap<string, StreamTask> {
+    return this.#tasks.tasks;
+  }
+
+  /** The standby tasks kept warm on this thread (ids), empty without `num.standby.replicas`. */
+  standbyTaskIds(): string[] {
+    return [...(this.#tasks.standbys?.tasks.keys() ?? [])];
   }
 
   /** Joins the group and runs the loop until {@link stop}. Rejects when the loop fails. */
   start(): Promise<void> {
     const topics = this.#o.compiled.subtopologies.flatMap((s) => s.sourceTopics);
+    this.#tasks.start();
     this.#loop = this.#consumer.subscribe([...new Set(topics)]).then(() => this.#run());
     return this.#loop;
   }
@@ -117,7 +135,7 @@ export class StreamThread {
         const records = await this.#consumer.poll(100);
         this.#o.metrics.pollTotal++;
         this.#dispatch(records);
-        this.#startRestores();
+        this.#tasks.startRestores();
         await this.#processAll();
         await this.#punctuate();
         if (this.#commitDue()) await this.commit();
@@ -269,57 +287,11 @@ export class StreamThread {
     } finally {
       this.#inRebalance = false;
     }
-    for (const id of this.#taskIdsOf(tps)) {
-      const task = this.tasks.get(id);
-      if (!task) continue;
-      this.tasks.delete(id);
-      task.queue.clear();
-      task.consumed.clear();
-      if (task.lifecycle.state === 'CREATED') {
-        await task.close();
-        continue;
-      }
-      task.lifecycle.transitionTo('SUSPENDED');
-      this.#suspended.set(id, task);
-    }
+    await this.#tasks.suspend(tps);
   }
 
-  async #onAssigned(tps: readonly TopicPartition[]): Promise<void> {
-    const ids = this.#taskIdsOf(tps);
-    for (const [id, task] of this.#suspended) {
-      if (!ids.has(id)) {
-        this.#suspended.delete(id);
-        await task.close();
-        this.#o.metrics.taskStates.delete(id);
-      }
-    }
-    for (const id of ids) {
-      if (this.tasks.has(id)) continue;
-      const task = this.#suspended.get(id);
-      this.#suspended.delete(id);
-      await this.#restore(task ?? (await this.#createTask(id)));
-    }
-    if (this.#restoreQueue.length === 0) this.#o.onRunningChange(true);
-  }
-
-  async #createTask(id: string): Promise<StreamTask> {
-    const [sub, partition] = id.split('_').map(Number) as [number, number];
-    return new StreamTask({
-      applicationId: this.#o.config['application.id'],
-      subtopology: this.#o.compiled.subtopologies.find((s) => s.id === sub)!,
-      partition,
-      backend: await this.#o.openBackend(id),
-      output: this.#output,
-      onStateChange: (taskId, _from, to) => this.#o.metrics.taskStates.set(taskId, to),
-    });
-  }
-
-  /** Schedules the restore of a created or suspended task; its partitions stay paused until it runs. */
-  async #restore(task: StreamTask): Promise<void> {
-    task.lifecycle.transitionTo('RESTORING');
-    this.tasks.set(task.id, task);
-    this.#consumer.pause(this.#partitionsOf(task));
-    this.#restoreQueue.push(task);
+  #onAssigned(tps: readonly TopicPartition[]): Promise<void> {
+    return this.#tasks.assign(tps);
   }
 
   #newProducer(): KafkaProducer | TransactionalProducer {
@@ -356,7 +328,7 @@ export class StreamThread {
     await old.close().catch(() => undefined);
     this.#producer = this.#newProducer();
     for (const t of running) {
-      this.tasks.delete(t.id);
+      this.#tasks.tasks.delete(t.id);
       t.writeBuffer.discard();
       t.consumed.clear();
       await t
@@ -371,9 +343,9 @@ export class StreamThread {
       this.#o.kafka,
       this.#consumer,
       this.#o.config['application.id'],
-      running.flatMap((t) => this.#partitionsOf(t)),
+      running.flatMap((t) => this.#tasks.partitionsOf(t)),
     );
-    for (const t of running) await this.#restore(await this.#createTask(t.id));
+    for (const t of running) this.#tasks.restore(await this.#tasks.createTask(t.id));
   }
 
   async #onLost(tps: readonly TopicPartition[]): Promise<void> {
@@ -382,76 +354,11 @@ export class StreamThread {
     this.#txnBegin = undefined;
     this.#sendChain = Promise.resolve();
     if (this.#eos) await (this.#producer as TransactionalProducer).abortTransaction().catch(() => undefined);
-    for (const id of this.#taskIdsOf(tps)) {
-      const task = this.tasks.get(id);
-      if (!task) continue;
-      this.tasks.delete(id);
-      task.writeBuffer.discard();
-      await task.close();
-    }
-  }
-
-  #startRestores(): void {
-    if (this.#restoring || this.#restoreQueue.length === 0) return;
-    const task = this.#restoreQueue.shift()!;
-    this.#restoring = (async () => {
-      if (task.lifecycle.state !== 'RESTORING') return;
-      const done = await restoreTask(
-        task,
-        this.#reader,
-        this.#o.config['restore.batch.size'],
-        this.#o.onRestoreProgress,
-      );
-      if (!done || task.lifecycle.state !== 'RESTORING') return;
-      task.initialize();
-      task.lifecycle.transitionTo('RUNNING');
-      this.#consumer.resume(this.#partitionsOf(task));
-      if (
-        this.#restoreQueue.length === 0 &&
-        [...this.tasks.values()].every((t) => t.lifecycle.state === 'RUNNING')
-      ) {
-        this.#o.onRunningChange(true);
-      }
-    })().finally(() => {
-      this.#restoring = undefined;
-    });
-    this.#restoring.catch((err: unknown) => {
-      this.#o.log('error', `restore of task ${task.id} failed: ${(err as Error).message}`);
-      this.#stopping = true;
-    });
-  }
-
-  #taskIdsOf(tps: readonly TopicPartition[]): Set<string> {
-    const ids = new Set<string>();
-    for (const tp of tps) {
-      const sub = this.#o.compiled.subtopologyOf(tp.topic);
-      if (sub && sub.id >= 0) ids.add(`${sub.id}_${tp.partition}`);
-    }
-    return ids;
-  }
-
-  #partitionsOf(task: StreamTask): TopicPartition[] {
-    return task.subtopology.sourceTopics.map((topic) => ({ topic, partition: task.partition }));
-  }
-
-  #memberInfo(): Buffer {
-    const owned = [...this.tasks.keys(), ...this.#suspended.keys()];
-    const lags: Record<string, number> = {};
-    for (const id of this.#o.localTaskIds()) lags[id] = 1;
-    for (const id of owned) lags[id] = 0;
-    return encodeMemberInfo({ server: this.#o.config['application.server'], owned, lags });
+    await this.#tasks.dropLost(tps);
   }
 
   async #shutdown(): Promise<void> {
-    await this.#restoring?.catch(() => undefined);
-    for (const task of [...this.tasks.values(), ...this.#suspended.values()]) {
-      if (task.lifecycle.state !== 'RUNNING') task.writeBuffer.discard();
-      await task
-        .close()
-        .catch((err: unknown) => this.#o.log('warn', `closing task ${task.id}: ${(err as Error).message}`));
-    }
-    this.tasks.clear();
-    this.#suspended.clear();
+    await this.#tasks.closeAll();
     await this.#consumer.close().catch(() => undefined);
     await this.#producer.close().catch(() => undefined);
     await this.#reader.close().catch(() => undefined);
