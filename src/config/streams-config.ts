@@ -143,6 +143,12 @@ export const STREAMS_CONFIG = {
     10_000,
     types.int({ min: 1000, max: 900_000 }),
   ),
+  'repartition.purge.interval.ms': key(
+    'repartition.purge.interval.ms',
+    'How often records of repartition topics that every task has consumed and committed are deleted (DeleteRecords up to the committed offsets, after the commit), as in Kafka Streams (KIP-811). Best effort: failures are logged and retried in the next round.',
+    30_000,
+    types.int({ min: 0 }),
+  ),
   'client.id': key(
     'client.id',
     'Prefix of the Kafka client ids of this instance.',

@@ -17,6 +17,7 @@ import type { CompiledTopology } from '../../topology/topology.ts';
 import type { StreamsMetrics } from '../streams-metrics.ts';
 import { routeFailure } from './error-policy.ts';
 import { OutputCollector } from './output-collector.ts';
+import { RepartitionPurger } from './repartition-purger.ts';
 import type { StreamTask } from './stream-task.ts';
 import { streamsAssignor } from './streams-assignor.ts';
 import { TaskManager } from './task-manager.ts';
@@ -56,6 +57,7 @@ export class StreamThread {
   readonly #reader: PartitionReader;
   readonly #output: OutputCollector;
   readonly #tasks: TaskManager;
+  readonly #purger: RepartitionPurger;
   #txnBegin: Promise<void> | undefined;
   #sendChain: Promise<unknown> = Promise.resolve();
   #lastCommit = Date.now();
@@ -94,6 +96,14 @@ export class StreamThread {
       isolationLevel: this.#eos ? 'read_committed' : 'read_uncommitted',
     });
     this.#output = new OutputCollector((records) => this.#send(records));
+    this.#purger = new RepartitionPurger({
+      kafka: options.kafka,
+      repartitionTopics: new Set(
+        options.compiled.internalTopics.filter((t) => t.kind === 'repartition').map((t) => t.name),
+      ),
+      intervalMs: c['repartition.purge.interval.ms'],
+      log: options.log,
+    });
     this.#tasks = new TaskManager({
       ...options,
       consumer: this.#consumer,
@@ -253,6 +263,8 @@ export class StreamThread {
       }
       throw commitFailed(tasks, err, this.#eos, migrated);
     }
+    // Only now (after the transaction committed, under EOS) are these offsets final.
+    this.#purger.committed(offsets);
     this.#migrations = 0;
     this.#uncommitted = false;
     this.#lastCommit = Date.now();
@@ -359,6 +371,7 @@ export class StreamThread {
 
   async #shutdown(): Promise<void> {
     await this.#tasks.closeAll();
+    await this.#purger.close();
     await this.#consumer.close().catch(() => undefined);
     await this.#producer.close().catch(() => undefined);
     await this.#reader.close().catch(() => undefined);

@@ -11,6 +11,9 @@ export interface TopicManagerOptions {
   log: (message: string) => void;
 }
 
+const MISSING_TOPIC_RETRIES = 20;
+const MISSING_TOPIC_RETRY_MS = 250;
+
 /**
  * Prepares the cluster for a topology, as Kafka Streams' InternalTopicManager does: reads the partition
  * counts of the external topics (all must exist: auto-creation is never relied on), checks co-partitioning,
@@ -27,13 +30,20 @@ export async function prepareTopics(
   partitionCounts: Map<string, number>;
 }> {
   const counts = new Map<string, number>();
-  const existing = new Set(await admin.listTopics());
+  let existing = new Set(await admin.listTopics());
   const partitionsOf = (topic: string) => counts.get(topic);
 
   // Compile once without counts to learn the external topics' names.
   const names = topology.compile({ applicationId: options.applicationId });
   const external = [...new Set([...names.sourceTopics, ...names.globalTopics, ...names.sinkTopics])];
-  const missing = external.filter((t) => !existing.has(t));
+  let missing = external.filter((t) => !existing.has(t));
+  // A topic created just before (by a script, a test) reaches the broker's metadata a moment after the
+  // controller acknowledged it: look again for a few seconds before calling it missing.
+  for (let i = 0; missing.length > 0 && i < MISSING_TOPIC_RETRIES; i++) {
+    await new Promise((r) => setTimeout(r, MISSING_TOPIC_RETRY_MS));
+    existing = new Set(await admin.listTopics());
+    missing = external.filter((t) => !existing.has(t));
+  }
   if (missing.length > 0) {
     throw new MillraceError(
       'MR_TOPIC_MISSING',

@@ -69,7 +69,11 @@ describe('transaction options the library hard-codes (real broker)', () => {
     await good.sendOffsetsToTransaction(offsets, consumer.groupMetadata());
     await good.commitTransaction();
     await good.close();
-    expect(await kafka.admin().listGroupOffsets(groupId, [topic])).toEqual(offsets);
+    // The commit markers reach the group's offsets a moment after commitTransaction() returns.
+    const admin = kafka.admin();
+    const committed = async () => (await admin.listGroupOffsets(groupId, [topic]))[0]?.offset;
+    expect(await eventually(async () => (await committed()) === 1n, 10_000)).toBe(true);
+    expect(await admin.listGroupOffsets(groupId, [topic])).toEqual(offsets);
   });
 
   it('a read_committed member waits for a pending transactional offset commit instead of reading a stale offset', async () => {
