@@ -3,7 +3,7 @@ import { createInterface } from 'node:readline';
 import { peakRssBytes } from './proc-status.ts';
 
 /**
- * A contender's child process: its stdout lines are watched for `READY <ms>` and `RESTORED <n> <ms>`,
+ * A contender's child process: its stdout lines are watched for `READY <ms>` and `RESTORED <n> <start ms> <end ms>`,
  * its stderr goes to the harness's stderr with a prefix (errors must be seen, not swallowed).
  */
 export class ContenderProcess {
@@ -13,7 +13,7 @@ export class ContenderProcess {
   #readyAt: number | undefined;
   #exit: string | undefined;
   readonly #waiters: (() => void)[] = [];
-  readonly restored: { records: number; ms: number }[] = [];
+  readonly restored: { records: number; startMs: number; endMs: number }[] = [];
   readonly exited: Promise<void>;
 
   constructor(name: string, command: string, args: readonly string[], cwd: string) {
@@ -42,9 +42,10 @@ export class ContenderProcess {
   }
 
   #line(line: string): void {
-    const [word, a, b] = line.trim().split(/\s+/);
+    const [word, a, b, c] = line.trim().split(/\s+/);
     if (word === 'READY' && this.#readyAt === undefined) this.#readyAt = performance.now();
-    else if (word === 'RESTORED') this.restored.push({ records: Number(a), ms: Number(b) });
+    else if (word === 'RESTORED')
+      this.restored.push({ records: Number(a), startMs: Number(b), endMs: Number(c) });
     else if (word === 'FAILED') this.#exit = `${this.name} failed`;
     else process.stderr.write(`  [${this.name}] ${line}\n`);
     this.#wake();
@@ -73,7 +74,8 @@ export class ContenderProcess {
     const deadline = performance.now() + timeoutMs;
     while (this.restored.length < count) {
       if (this.#exit !== undefined) throw new Error(this.#exit);
-      if (performance.now() > deadline) throw new Error(`${this.name} did not restore within ${timeoutMs} ms`);
+      if (performance.now() > deadline)
+        throw new Error(`${this.name} did not restore within ${timeoutMs} ms`);
       await new Promise<void>((r) => {
         this.#waiters.push(r);
         setTimeout(r, 500);

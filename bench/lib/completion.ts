@@ -1,5 +1,16 @@
 import type { KafkaAdmin, KafkaClient, TopicPartitionOffset } from '../../src/kafka/index.ts';
 
+/** A compact progress curve for the log: `+0.4s 12% +0.9s 35% …` (times from `from`). */
+export function formatTrace(
+  trace: readonly (readonly [number, number])[],
+  from: number,
+  total: number,
+): string {
+  return trace
+    .map(([t, n]) => `+${((t - from) / 1000).toFixed(1)}s ${Math.floor((100 * n) / total)}%`)
+    .join(' ');
+}
+
 /** Sum of offsets, as a number (benchmark sizes stay far below 2^53). */
 export function totalOffset(offsets: readonly TopicPartitionOffset[]): number {
   return offsets.reduce((s, o) => s + Number(o.offset), 0);
@@ -47,6 +58,8 @@ export interface CompletionOptions {
 export interface Completion {
   /** performance.now() when everything was committed. */
   readonly doneAt: number;
+  /** Every change of the committed input total seen: [performance.now(), records]. */
+  readonly trace: readonly (readonly [number, number])[];
   /** The first observation at or beyond `steadyFrom` committed input records: [performance.now(), records]. */
   readonly steadyStart: readonly [number, number] | undefined;
   /** performance.now() when each milestone was first seen. */
@@ -70,6 +83,7 @@ export async function waitForCompletion(kafka: KafkaClient, o: CompletionOptions
   let repartitionTargets: TopicPartitionOffset[] | undefined;
   const steadyFrom = o.steadyFrom ?? Math.ceil(totalOffset(o.inputEnd) * 0.1);
   let steadyStart: [number, number] | undefined;
+  const trace: [number, number][] = [];
   for (;;) {
     const why = o.aborted?.();
     if (why !== undefined) throw new Error(why);
@@ -78,12 +92,13 @@ export async function waitForCompletion(kafka: KafkaClient, o: CompletionOptions
     const now = performance.now();
     const progress = committedProgress(committed, o.inputEnd);
     if (steadyStart === undefined && progress >= steadyFrom) steadyStart = [now, progress];
+    if (progress !== (trace.at(-1)?.[1] ?? 0)) trace.push([now, progress]);
     while (milestonesAt.length < milestones.length && progress >= milestones[milestonesAt.length]!) {
       milestonesAt.push(now);
     }
     if (reaches(committed, o.inputEnd)) {
       repartitionTargets ??= await repartitionEnds(kafka, admin, o.group, inputTopics);
-      if (reaches(committed, repartitionTargets)) return { doneAt: now, milestonesAt, steadyStart };
+      if (reaches(committed, repartitionTargets)) return { doneAt: now, milestonesAt, steadyStart, trace };
     }
     await new Promise((r) => setTimeout(r, pollMs));
   }
@@ -101,7 +116,11 @@ async function repartitionEnds(
   const out: TopicPartitionOffset[] = [];
   for (const topic of topics) {
     for (const end of await admin.listOffsets(topic, 'latest')) {
-      out.push({ topic, partition: end.partition, offset: await lastDataOffsetPlusOne(kafka, topic, end.partition, end.offset) });
+      out.push({
+        topic,
+        partition: end.partition,
+        offset: await lastDataOffsetPlusOne(kafka, topic, end.partition, end.offset),
+      });
     }
   }
   return out;

@@ -62,8 +62,10 @@ export function spawnContender(o: SpawnOptions): ContenderProcess {
     ...(o.httpPort !== undefined ? { httpPort: o.httpPort } : {}),
     ...(o.store !== undefined ? { store: o.store } : {}),
   };
-  const script = o.contender === 'millrace' ? 'bench/workers/millrace-worker.ts' : 'bench/workers/ceiling-worker.ts';
-  const prof = o.contender === 'millrace' && o.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${o.cpuProfDir}`] : [];
+  const script =
+    o.contender === 'millrace' ? 'bench/workers/millrace-worker.ts' : 'bench/workers/ceiling-worker.ts';
+  const prof =
+    o.contender === 'millrace' && o.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${o.cpuProfDir}`] : [];
   return new ContenderProcess(
     o.contender,
     process.execPath,

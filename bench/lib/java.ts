@@ -18,11 +18,18 @@ export async function buildKafkaStreamsReference(dir: string, log: (m: string) =
     const e = err as { stdout?: string; message: string };
     throw new Error(
       `mvn package failed in ${dir}: ${e.message}\n${e.stdout ?? ''}\nJava 17+ and Maven are needed (apt-get install openjdk-17-jdk-headless maven).`,
+      { cause: err },
     );
   }
   const deps = (await readFile(join(dir, 'target', 'classpath.txt'), 'utf8')).trim();
   return `${join(dir, 'target', 'classes')}:${deps}`;
 }
 
-/** The JVM options of the reference: a 1 GiB heap cap (the default would be a quarter of the RAM). */
-export const JVM_OPTIONS = ['-Xmx1g', '-Dorg.slf4j.simpleLogger.defaultLogLevel=warn'];
+/**
+ * The JVM options of the reference: a 1 GiB heap cap (the default would be a quarter of the RAM); log level
+ * `MILLRACE_BENCH_JAVA_LOG` (default warn).
+ */
+export const JVM_OPTIONS = [
+  '-Xmx1g',
+  `-Dorg.slf4j.simpleLogger.defaultLogLevel=${process.env.MILLRACE_BENCH_JAVA_LOG ?? 'warn'}`,
+];

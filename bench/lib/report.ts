@@ -27,11 +27,30 @@ export interface ScenarioResult {
   readonly results: readonly ContenderResult[];
 }
 
-/** Steady-state records per second (10% committed → all committed); READY → all committed without it. */
-export function recordsPerSecond(r: ContenderResult): number | undefined {
+/** How a scenario's rates are measured; the same for every contender of the scenario. */
+export type RateWindow = 'steady' | 'cold';
+
+/**
+ * Records per second. `steady`: from the first look with ≥ 10% of the input committed to the end (leaves
+ * out start-up, the first rebalance and warm-up). `cold`: every record over spawn → all committed
+ * (start-up included), for when a steady window cannot be seen for some contender: e.g. one that commits
+ * nothing until all its tasks run, or a fast first stage in front of a repartition topic.
+ */
+export function recordsPerSecond(r: ContenderResult, window: RateWindow = windowOf([r])): number | undefined {
   if (r.error !== undefined) return undefined;
-  if (r.steady && r.steady.ms > 0) return ((r.records - r.steady.fromRecords) * 1000) / r.steady.ms;
-  return r.processingMs > 0 ? (r.records * 1000) / r.processingMs : undefined;
+  if (window === 'steady')
+    return r.steady && r.steady.ms > 0
+      ? ((r.records - r.steady.fromRecords) * 1000) / r.steady.ms
+      : undefined;
+  const total = r.startupMs + r.processingMs;
+  return total > 0 ? (r.records * 1000) / total : undefined;
+}
+
+/** `steady` when every successful contender has a steady window, else `cold`. */
+export function windowOf(results: readonly ContenderResult[]): RateWindow {
+  return results.every((r) => r.error !== undefined || (r.steady !== undefined && r.steady.ms > 0))
+    ? 'steady'
+    : 'cold';
 }
 
 /** Records per second from READY to all committed (start-up excluded, warm-up included). */
@@ -39,13 +58,14 @@ export function readyToDoneRate(r: ContenderResult): number | undefined {
   return r.error === undefined && r.processingMs > 0 ? (r.records * 1000) / r.processingMs : undefined;
 }
 
-/** Throughput ratio a/b (> 1: a is faster); undefined when either is missing or failed. */
+/** Throughput ratio a/b (> 1: a is faster) in one window; undefined when either is missing or failed. */
 export function throughputRatio(
   a: ContenderResult | undefined,
   b: ContenderResult | undefined,
+  window: RateWindow,
 ): number | undefined {
-  const ra = a && recordsPerSecond(a);
-  const rb = b && recordsPerSecond(b);
+  const ra = a && recordsPerSecond(a, window);
+  const rb = b && recordsPerSecond(b, window);
   return ra === undefined || rb === undefined ? undefined : ra / rb;
 }
 
@@ -53,6 +73,7 @@ export interface RatioRow {
   readonly scenario: string;
   readonly guarantee: Guarantee;
   readonly events: number;
+  readonly window: RateWindow;
   readonly millraceRps: number | undefined;
   readonly kafkaStreamsRps: number | undefined;
   readonly ceilingRps: number | undefined;
@@ -63,23 +84,25 @@ export interface RatioRow {
 
 export function ratioRow(s: ScenarioResult): RatioRow {
   const by = (c: ContenderName) => s.results.find((r) => r.contender === c);
+  const window = windowOf(s.results);
   const mib = (c: ContenderName) => {
     const b = by(c)?.peakRssBytes;
     return b === undefined ? undefined : b / 1024 / 1024;
   };
   const rps = (c: ContenderName) => {
     const r = by(c);
-    return r && recordsPerSecond(r);
+    return r && recordsPerSecond(r, window);
   };
   return {
     scenario: s.scenario,
     guarantee: s.guarantee,
     events: s.events,
+    window,
     millraceRps: rps('millrace'),
     kafkaStreamsRps: rps('kafka-streams'),
     ceilingRps: rps('ceiling'),
-    vsKafkaStreams: throughputRatio(by('millrace'), by('kafka-streams')),
-    vsCeiling: throughputRatio(by('millrace'), by('ceiling')),
+    vsKafkaStreams: throughputRatio(by('millrace'), by('kafka-streams'), window),
+    vsCeiling: throughputRatio(by('millrace'), by('ceiling'), window),
     rssMiB: { millrace: mib('millrace'), 'kafka-streams': mib('kafka-streams'), ceiling: mib('ceiling') },
   };
 }
@@ -88,6 +111,7 @@ const HEADER = [
   'scenario',
   'guarantee',
   'events',
+  'window',
   'Millrace rec/s',
   'Kafka Streams rec/s',
   'ceiling rec/s',
@@ -105,6 +129,7 @@ export function ratioTable(rows: readonly RatioRow[]): string {
         r.scenario,
         r.guarantee,
         String(r.events),
+        r.window,
         num(r.millraceRps),
         num(r.kafkaStreamsRps),
         num(r.ceilingRps),

@@ -61,3 +61,18 @@ export function profileEvent(i: number, keys: number): BenchEvent {
   }
   return { key: patient, value: JSON.stringify(value), timestamp: ms };
 }
+
+/** Seed event of patient `p-<k>`: every field set, at a time before every {@link profileEvent}. */
+export function profileSeedEvent(k: number): BenchEvent {
+  const ms = T0_MS - 3_600_000;
+  const value = {
+    eventId: `seed-${k}`,
+    patientId: `p-${k}`,
+    updatedAt: new Date(ms).toISOString(),
+    firstName: FIRST[k % FIRST.length],
+    lastName: LAST[k % LAST.length],
+    city: CITIES[k % CITIES.length],
+    sex: k % 2 === 0 ? 'Female' : 'Male',
+  };
+  return { key: `p-${k}`, value: JSON.stringify(value), timestamp: ms };
+}

@@ -1,6 +1,6 @@
 /**
  * Child process of the benchmark: runs one Millrace application until SIGTERM, alone in its process so its
- * peak RSS is its own. Prints `READY <epoch ms>` once RUNNING, `RESTORED <records> <ms>` per restored
+ * peak RSS is its own. Prints `READY <epoch ms>` once RUNNING, `RESTORED <records> <start epoch ms> <end epoch ms>` per restored
  * store partition. Usage (by the harness): `node bench/workers/millrace-worker.ts '<WorkerConfig JSON>'`.
  */
 import {
@@ -15,8 +15,12 @@ import { SCENARIO_BY_NAME } from '../scenarios/index.ts';
 import { READY, RESTORED, type WorkerConfig } from './worker-config.ts';
 
 const config = JSON.parse(process.argv[2] ?? '{}') as WorkerConfig;
-const topology = config.scenario === 'restore' ? restoreTopology() : SCENARIO_BY_NAME[config.scenario].millraceTopology(config.topics);
+const topology =
+  config.scenario === 'restore'
+    ? restoreTopology()
+    : SCENARIO_BY_NAME[config.scenario].millraceTopology(config.topics);
 
+const t0 = performance.now();
 const restoreStarted = new Map<string, number>();
 const app = createStreamsApp(
   topology,
@@ -28,16 +32,22 @@ const app = createStreamsApp(
     'state.dir': config.stateDir,
   },
   {
+    // MILLRACE_BENCH_LOG=info shows the app's info lines too (restores, rebalances), with their time.
     log: (level, message) => {
-      if (level !== 'info') console.error(`${level}: ${message}`);
+      if (level !== 'info' || process.env.MILLRACE_BENCH_LOG === 'info')
+        console.error(`+${((performance.now() - t0) / 1000).toFixed(2)}s ${level}: ${message}`);
     },
     onRestoreProgress: (p) => {
       const key = `${p.taskId}/${p.store}`;
-      if (!restoreStarted.has(key)) restoreStarted.set(key, performance.now());
+      if (!restoreStarted.has(key)) restoreStarted.set(key, Date.now());
       if (p.done && p.total > 0)
-        console.log(`${RESTORED} ${p.restored} ${performance.now() - restoreStarted.get(key)!}`);
+        console.log(`${RESTORED} ${p.restored} ${restoreStarted.get(key)!} ${Date.now()}`);
     },
   },
+);
+
+app.onStateChange((to, from) =>
+  console.error(`state ${from} → ${to} at +${((performance.now() - t0) / 1000).toFixed(1)}s`),
 );
 
 let stopping = false;

@@ -17,5 +17,5 @@ export interface WorkerConfig {
 
 /** The line a child prints when it is processing (group joined, tasks running): `READY <epoch ms>`. */
 export const READY = 'READY';
-/** `RESTORED <records> <ms>`: a store restore finished. */
+/** `RESTORED <records> <start epoch ms> <end epoch ms>`: a store partition's restore finished. */
 export const RESTORED = 'RESTORED';

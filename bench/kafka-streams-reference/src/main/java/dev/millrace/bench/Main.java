@@ -18,7 +18,7 @@ import org.apache.kafka.streams.processor.StateRestoreListener;
  * <p>Arguments are {@code key=value}: scenario (profiles|orders|connections|restore), bootstrap, appId,
  * guarantee (at_least_once|exactly_once_v2), commitIntervalMs, stateDir, plus the topic names the scenario
  * needs (input, output, cells). Prints {@code READY <epoch ms>} on stdout when the instance reaches RUNNING,
- * and {@code RESTORED <records> <ms>} after each store restore, so the harness can time it from outside.
+ * and {@code RESTORED <records> <start epoch ms> <end epoch ms>} after each store partition's restore, so the harness can time it from outside.
  */
 public final class Main {
   public static void main(String[] argv) throws Exception {
@@ -64,17 +64,17 @@ public final class Main {
           private final Map<TopicPartition, Long> started = new HashMap<>();
 
           @Override
-          public void onRestoreStart(TopicPartition tp, String store, long start, long end) {
-            started.put(tp, System.nanoTime());
+          public synchronized void onRestoreStart(TopicPartition tp, String store, long start, long end) {
+            started.put(tp, System.currentTimeMillis());
           }
 
           @Override
           public void onBatchRestored(TopicPartition tp, String store, long endOffset, long n) {}
 
           @Override
-          public void onRestoreEnd(TopicPartition tp, String store, long total) {
-            long ns = System.nanoTime() - started.getOrDefault(tp, System.nanoTime());
-            out("RESTORED " + total + " " + (ns / 1_000_000.0));
+          public synchronized void onRestoreEnd(TopicPartition tp, String store, long total) {
+            long now = System.currentTimeMillis();
+            out("RESTORED " + total + " " + started.getOrDefault(tp, now) + " " + now);
           }
         });
     Runtime.getRuntime()
