@@ -14,8 +14,8 @@ export interface StandbyUpdaterOptions {
   log: (level: 'info' | 'warn' | 'error', message: string) => void;
   /** After each applied poll: per standby task, records applied so far and its lag. */
   onProgress?: (taskId: string, applied: number, lag: number) => void;
-  /** A standby task closed (moved away or promoted to active). */
-  onClosed?: (taskId: string) => void;
+  /** A standby task closed (moved away or promoted to active), with its last measured lag. */
+  onClosed?: (taskId: string, lag: number) => void;
 }
 
 /** How long one poll of the standby changelogs waits for records (also bounds how long a promotion waits). */
@@ -147,7 +147,7 @@ export class StandbyUpdater {
     if (!task) return;
     this.tasks.delete(id);
     this.#reader.unassign(task.startOffsets());
-    this.#o.onClosed?.(id);
+    this.#o.onClosed?.(id, task.lag());
     await task
       .close()
       .catch((err: unknown) => this.#o.log('warn', `closing standby ${id}: ${(err as Error).message}`));

@@ -128,8 +128,10 @@ export class StreamThread {
   /** Joins the group and runs the loop until {@link stop}. Rejects when the loop fails. */
   start(): Promise<void> {
     const topics = this.#o.compiled.subtopologies.flatMap((s) => s.sourceTopics);
-    this.#tasks.start();
-    this.#loop = this.#consumer.subscribe([...new Set(topics)]).then(() => this.#run());
+    this.#loop = this.#tasks
+      .start()
+      .then(() => this.#consumer.subscribe([...new Set(topics)]))
+      .then(() => this.#run());
     return this.#loop;
   }
 

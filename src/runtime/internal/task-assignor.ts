@@ -102,8 +102,15 @@ export function assignTasks(
       }
     }
   }
-  // 2. The rest: most caught-up copy first, then least loaded, then member id.
-  for (const t of [...unassigned].sort(compareTaskIds)) {
+  // 2. The rest, tasks with a local copy somewhere first (so their copy's member still has room for them):
+  //    to the most caught-up copy, then the least loaded member, then member id.
+  const bestLag = (t: string) => Math.min(...sorted.map((m) => m.taskLags?.get(t) ?? Infinity));
+  const order = [...unassigned].sort((a, b) => {
+    const la = bestLag(a);
+    const lb = bestLag(b);
+    return la !== lb ? (la < lb ? -1 : 1) : compareTaskIds(a, b);
+  });
+  for (const t of order) {
     let best: AssignorMember | undefined;
     for (const m of sorted) {
       if (!capacity(m.memberId)) continue;

@@ -3,6 +3,7 @@ import type { StreamsConfig } from '../../config/index.ts';
 import type { KafkaClient, KafkaConsumer, PartitionReader, TopicPartition } from '../../kafka/index.ts';
 import type { CompiledTopology } from '../../topology/topology.ts';
 import type { StreamsMetrics } from '../streams-metrics.ts';
+import { measureLocalLags } from './local-lags.ts';
 import { encodeMemberInfo, STALE_COPY_LAG } from './member-info.ts';
 import type { OutputCollector } from './output-collector.ts';
 import { StandbyPlanner } from './standby-planner.ts';
@@ -40,6 +41,8 @@ export class TaskManager {
   readonly #o: TaskManagerOptions;
   readonly #suspended = new Map<string, StreamTask>();
   readonly #planner: StandbyPlanner | undefined;
+  /** Lags of local task dirs that are neither active nor standby here: measured at start, or last known. */
+  readonly #localLags = new Map<string, number>();
   #restoreQueue: StreamTask[] = [];
   #restoring: Promise<void> | undefined;
 
@@ -54,7 +57,10 @@ export class TaskManager {
         openBackend: options.openBackend,
         log: options.log,
         onProgress: (id, applied, lag) => options.metrics.standbyProgress.set(id, { applied, lag }),
-        onClosed: (id) => options.metrics.standbyProgress.delete(id),
+        onClosed: (id, lag) => {
+          options.metrics.standbyProgress.delete(id);
+          this.#localLags.set(id, lag);
+        },
       });
       this.standbys = standbys;
       this.#planner = new StandbyPlanner({
@@ -69,8 +75,16 @@ export class TaskManager {
     }
   }
 
-  /** Starts the standby updater (if standbys are configured). */
-  start(): void {
+  /** Measures the local task dirs' lags for the first join, then starts the standby updater. */
+  async start(): Promise<void> {
+    const measured = await measureLocalLags(
+      this.#o.localTaskIds(),
+      this.#o.compiled,
+      this.#o.openBackend,
+      this.#o.reader,
+      this.#o.log,
+    );
+    for (const [id, lag] of measured) this.#localLags.set(id, lag);
     this.standbys?.start();
   }
 
@@ -201,7 +215,7 @@ export class TaskManager {
   memberInfo(): Buffer {
     const owned = [...this.tasks.keys(), ...this.#suspended.keys()];
     const lags: Record<string, number> = {};
-    for (const id of this.#o.localTaskIds()) lags[id] = STALE_COPY_LAG;
+    for (const id of this.#o.localTaskIds()) lags[id] = this.#localLags.get(id) ?? STALE_COPY_LAG;
     const standbyLags = this.standbys?.lags() ?? new Map<string, number>();
     for (const [id, lag] of standbyLags) lags[id] = lag;
     for (const id of owned) lags[id] = 0;
