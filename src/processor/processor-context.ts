@@ -39,6 +39,11 @@ export interface ProcessorContext<KForward, VForward> {
   recordMetadata(): RecordMetadata | undefined;
   /** The task's stream time: the largest record timestamp it has processed (-1 before the first). */
   currentStreamTimeMs(): number;
+  /**
+   * Counts a record this processor skipped (late for its window, null key) — Kafka Streams' `dropped-records`
+   * task sensor; the runtime exports it as a metric.
+   */
+  recordDropped(): void;
   /** The task's wall-clock time (the test driver's mocked clock under test). */
   currentSystemTimeMs(): number;
 }

@@ -31,6 +31,8 @@ export interface TaskOptions {
   readonly clock?: () => number;
   /** Defaults to `<subtopology.id>_<partition>`. */
   readonly taskId?: string;
+  /** Called when a processor counts a dropped record (late, null key), with the processor's name. */
+  readonly onDroppedRecord?: (node: string) => void;
   /**
    * The stream time to resume from (default -1: none yet). Kafka Streams commits each partition's time
    * in the offset commit metadata and resumes from it, so windows closed before a restart stay closed;

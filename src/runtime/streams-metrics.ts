@@ -24,6 +24,8 @@ export class StreamsMetrics {
   /** Times the tasks were closed dirty and resumed from the last commit after a fenced/aborted transaction. */
   taskMigratedTotal = 0;
   restoredRecordsTotal = 0;
+  /** Records windowed operations dropped as late (Kafka Streams' `dropped-records`). */
+  droppedRecordsTotal = 0;
   readonly taskStates = new Map<string, TaskLifecycleState>();
   /** Per `<taskId>/<store>`: restored so far and the total of the current restore. */
   readonly restoreProgress = new Map<string, { restored: number; total: number; done: boolean }>();

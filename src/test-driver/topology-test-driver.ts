@@ -49,6 +49,8 @@ export interface TopologyTestDriver {
   getSessionStore<K, V>(name: string): SessionStore<K, V>;
   /** Topics that received output so far. */
   producedTopicNames(): string[];
+  /** Records the topology's windowed operations dropped as late (Kafka Streams' `dropped-records` sensor). */
+  droppedRecordCount(): number;
   close(): void;
 }
 

@@ -20,7 +20,6 @@ export {
 } from './windowed-kstream.ts';
 export type { Joined } from './joined.ts';
 export { windowedSerde, type Timestamped } from './internal/windowed-serdes.ts';
-export { droppedRecordCount } from './internal/processors/dropped-records.ts';
 export type {
   Named,
   Consumed,

@@ -63,6 +63,11 @@ export function registerStreamsMetrics(registry: Registry, options: MillraceMetr
     'Changelog records restored into stores (Kafka Streams restore-total).',
     (a) => a.metrics.restoredRecordsTotal,
   );
+  counter(
+    'millrace_dropped_records_total',
+    'Records windowed operations dropped as late, after window end + grace (Kafka Streams dropped-records-total).',
+    (a) => a.metrics.droppedRecordsTotal,
+  );
   const byStage = (name: string, help: string, read: (app: StreamsApp) => Record<string, number>) =>
     new Counter({
       name,

@@ -59,6 +59,10 @@ export class NodeContext implements ProcessorContext<unknown, unknown> {
     return this.#task.streamTimeMs();
   }
 
+  recordDropped(): void {
+    this.#task.recordDropped(this.#node.spec.name);
+  }
+
   currentSystemTimeMs(): number {
     return this.#task.clock();
   }

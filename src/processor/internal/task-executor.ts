@@ -31,6 +31,8 @@ export class TaskExecutor implements Task {
   readonly #streamTimeQueue = new PunctuationQueue();
   readonly #wallClockQueue = new PunctuationQueue();
   readonly #pending = new Set<Promise<unknown>>();
+  /** Records dropped by this task's processors (late, null key), by processor name. */
+  readonly droppedRecords = new Map<string, number>();
   readonly clock: () => number;
   #state: TaskState = 'created';
   #streamTime: number;
@@ -64,6 +66,11 @@ export class TaskExecutor implements Task {
       }
       if (node.spec.kind === 'source') for (const t of node.spec.topics) this.#sourceByTopic.set(t, node);
     }
+  }
+
+  recordDropped(node: string): void {
+    this.droppedRecords.set(node, (this.droppedRecords.get(node) ?? 0) + 1);
+    this.#options.onDroppedRecord?.(node);
   }
 
   get state(): TaskState {

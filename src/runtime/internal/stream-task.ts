@@ -21,6 +21,8 @@ export interface StreamTaskOptions {
   backend: StoreBackend;
   output: OutputCollector;
   onStateChange?: (taskId: string, from: TaskLifecycleState, to: TaskLifecycleState) => void;
+  /** A processor counted a dropped (late) record. */
+  onDroppedRecord?: () => void;
 }
 
 /** A logged store's changelog partition. */
@@ -80,6 +82,7 @@ export class StreamTask {
       subtopology: options.subtopology,
       partition: options.partition,
       taskId: this.id,
+      ...(options.onDroppedRecord ? { onDroppedRecord: options.onDroppedRecord } : {}),
       collector: {
         send: (topic, key, value, timestamp, headers, partition) =>
           this.#output.add(

@@ -156,6 +156,7 @@ export class TaskManager {
       backend: await this.#o.openBackend(id),
       output: this.#o.output,
       onStateChange: (taskId, _from, to) => this.#o.metrics.taskStates.set(taskId, to),
+      onDroppedRecord: () => this.#o.metrics.droppedRecordsTotal++,
     });
   }
 

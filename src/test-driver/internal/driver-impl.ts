@@ -21,6 +21,7 @@ interface Pending extends RawRecord {
 /** The implementation of {@link TopologyTestDriver}. */
 export class DriverImpl implements TopologyTestDriver {
   readonly #compiled: CompiledTopology;
+  #droppedRecords = 0;
   readonly #tasks = new Map<string, Task>();
   readonly #taskByTopic = new Map<string, Task>();
   readonly #globalStores = new Map<string, StateStore>();
@@ -75,6 +76,7 @@ export class DriverImpl implements TopologyTestDriver {
           collector,
           clock,
           storeFactory,
+          onDroppedRecord: () => this.#droppedRecords++,
           globalStore: (n) => this.#globalStores.get(n),
         }),
       );
@@ -154,6 +156,10 @@ export class DriverImpl implements TopologyTestDriver {
 
   producedTopicNames(): string[] {
     return [...this.#produced];
+  }
+
+  droppedRecordCount(): number {
+    return this.#droppedRecords;
   }
 
   close(): void {
