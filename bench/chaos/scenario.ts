@@ -57,5 +57,14 @@ export function summaryLine(name: string, r: ChaosResult): string {
 
 /** A result from a list of problems (at most 50 kept; the count is exact). */
 export function chaosResult(faults: number, records: number, problems: readonly string[]): ChaosResult {
-  return { faults, records, mismatches: problems.length, problems: problems.slice(0, 50) };
+  // Keep a few of each kind (the first word: output, store, dlq, …) so one flood does not hide another.
+  const kept: string[] = [];
+  const perKind = new Map<string, number>();
+  for (const p of problems) {
+    const kind = p.split(' ')[0]!;
+    const n = perKind.get(kind) ?? 0;
+    perKind.set(kind, n + 1);
+    if (n < 10 && kept.length < 50) kept.push(p);
+  }
+  return { faults, records, mismatches: problems.length, problems: kept };
 }

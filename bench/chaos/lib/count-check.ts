@@ -1,3 +1,4 @@
+import { loadStreamsConfig } from '../../../src/config/index.ts';
 import { createStreamsApp } from '../../../src/runtime/streams-app.ts';
 import type { KafkaClient } from '../../../src/kafka/index.ts';
 import { countSequences, sequenceProblems } from '../../../test/fixtures/runtime/count-oracle.ts';
@@ -43,8 +44,9 @@ export async function checkCount(c: CountCheck): Promise<string[]> {
     }
   }
 
-  const app = createStreamsApp(
-    countTopology(c.topologyInput, c.output),
+  // Loaded without the environment: KAFKA_BOOTSTRAP_SERVERS (the shared broker) must not override the
+  // scenario's own broker.
+  const config = loadStreamsConfig(
     {
       'application.id': c.appId,
       'bootstrap.servers': c.bootstrapServers.split(','),
@@ -53,8 +55,9 @@ export async function checkCount(c: CountCheck): Promise<string[]> {
       // A member of its own: never take the place of a stopped instance's static member id.
       'group.instance.id': 'none',
     },
-    { log: () => undefined },
+    {},
   );
+  const app = createStreamsApp(countTopology(c.topologyInput, c.output), config, { log: () => undefined });
   try {
     await app.start();
     await app.waitUntilRunning(120_000);

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -36,6 +36,8 @@ export class CountRun {
   readonly #fixedIds: boolean;
   readonly #procs: (AppProcess | undefined)[];
   readonly #all: AppProcess[] = [];
+  /** Processes this run killed or stopped; any other exit is the app giving up by itself (a mismatch). */
+  readonly #ended = new Set<AppProcess>();
   /** Unclean exits of graceful stops: each is a mismatch (a graceful stop must exit 0). */
   readonly problems: string[] = [];
   #feeder: Feeder | undefined;
@@ -78,6 +80,7 @@ export class CountRun {
       COUNT_OUTPUT: this.output,
       MILLRACE_APPLICATION_ID: this.appId,
       MILLRACE_BOOTSTRAP_SERVERS: this.#bootstrap,
+      KAFKA_BOOTSTRAP_SERVERS: this.#bootstrap,
       MILLRACE_STATE_DIR: this.dirs[slot]!,
       MILLRACE_PROCESSING_GUARANTEE: this.#ctx.guarantee,
       ...(this.#fixedIds ? { MILLRACE_GROUP_INSTANCE_ID: `${this.appId}-slot${slot}` } : {}),
@@ -103,13 +106,16 @@ export class CountRun {
   }
 
   async kill(slot: number): Promise<void> {
-    await this.#procs[slot]?.kill();
+    const p = this.#procs[slot];
+    if (p) this.#ended.add(p);
+    await p?.kill();
   }
 
   /** Graceful stop; a non-zero exit is recorded as a problem. */
   async stop(slot: number): Promise<void> {
     const p = this.#procs[slot];
     if (!p?.alive()) return;
+    this.#ended.add(p);
     const code = await p.stop();
     if (code !== 0)
       this.problems.push(`${p.label}: graceful stop exited with ${code}:\n${p.stderr().slice(-2000)}`);
@@ -123,6 +129,11 @@ export class CountRun {
     const kafka = this.#ctx.kafka;
     try {
       await this.#feeder?.stop();
+      for (const p of this.#all)
+        if (!p.alive() && !this.#ended.has(p))
+          this.problems.push(
+            `${p.label} exited by itself (${p.child.exitCode}):\n${p.stderr().slice(-2000)}`,
+          );
       for (const slot of this.stopped()) await this.start(slot);
       const end = await endOffsetSum(kafka, this.input);
       if (end !== BigInt(this.gen.total))
@@ -144,10 +155,20 @@ export class CountRun {
         stateDir: this.dirs[0]!,
         topologyInput: this.input,
       });
-      return { records: this.gen.total, problems: [...this.problems, ...check] };
+      const problems = [...this.problems, ...check];
+      if (problems.length > 0) problems.unshift(`logs: ${this.#saveLogs()}`);
+      return { records: this.gen.total, problems };
     } finally {
       await this.dispose();
     }
+  }
+
+  /** Writes every process's log (stderr) to `<tmp>/millrace-chaos-logs/<app id>/`; returns the folder. */
+  #saveLogs(): string {
+    const dir = join(tmpdir(), 'millrace-chaos-logs', this.appId);
+    mkdirSync(dir, { recursive: true });
+    this.#all.forEach((p, i) => writeFileSync(join(dir, `${i}-${p.label.split('#')[1]}.log`), p.stderr()));
+    return dir;
   }
 
   /** Kills whatever still runs and deletes the state dirs. */

@@ -12,7 +12,7 @@ export const joinLeave: ChaosScenario = {
   name: 'join-leave',
   description: 'instances join and leave the group (graceful close and start) repeatedly',
   guarantee: 'exactly_once_v2',
-  ci: { durationMs: 20_000, instances: 3, keys: 300, rate: 1000, partitions: 6 },
+  ci: { durationMs: 15_000, instances: 3, keys: 300, rate: 1000, partitions: 6 },
   soak: { durationMs: 600_000, instances: 4, keys: 5000, rate: 5000, partitions: 12 },
   async run(ctx) {
     const run = new CountRun(ctx, 'join');

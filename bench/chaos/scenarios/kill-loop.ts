@@ -12,7 +12,7 @@ export const killLoop: ChaosScenario = {
   name: 'kill-loop',
   description: 'SIGKILL a random instance every few seconds and restart it (exactly_once_v2)',
   guarantee: 'exactly_once_v2',
-  ci: { durationMs: 20_000, instances: 2, keys: 300, rate: 1000, partitions: 6 },
+  ci: { durationMs: 15_000, instances: 2, keys: 300, rate: 1000, partitions: 6 },
   soak: { durationMs: 600_000, instances: 3, keys: 5000, rate: 5000, partitions: 12 },
   async run(ctx) {
     const run = new CountRun(ctx, 'kill');

@@ -84,6 +84,7 @@ export const poisonFlood: ChaosScenario = {
         POISON_OUTPUT: output,
         MILLRACE_APPLICATION_ID: appId,
         MILLRACE_BOOTSTRAP_SERVERS: ctx.bootstrapServers,
+        KAFKA_BOOTSTRAP_SERVERS: ctx.bootstrapServers,
         MILLRACE_STATE_DIR: dir,
         MILLRACE_PROCESSING_GUARANTEE: ctx.guarantee,
       }),

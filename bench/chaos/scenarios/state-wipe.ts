@@ -17,7 +17,7 @@ export const stateWipe: ChaosScenario = {
   name: 'state-wipe',
   description: "delete a stopped instance's state dir (once, a single task dir) between restarts",
   guarantee: 'exactly_once_v2',
-  ci: { durationMs: 15_000, instances: 2, keys: 300, rate: 1000, partitions: 6 },
+  ci: { durationMs: 10_000, instances: 2, keys: 300, rate: 1000, partitions: 6 },
   soak: { durationMs: 600_000, instances: 3, keys: 5000, rate: 5000, partitions: 12 },
   async run(ctx) {
     const run = new CountRun(ctx, 'wipe', { fixedInstanceIds: true });
