@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream, type WriteStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { peakRssBytes } from './proc-status.ts';
 
@@ -16,13 +17,19 @@ export class ContenderProcess {
   readonly restored: { records: number; startMs: number; endMs: number }[] = [];
   readonly exited: Promise<void>;
 
-  constructor(name: string, command: string, args: readonly string[], cwd: string) {
+  readonly #logFile: WriteStream | undefined;
+
+  /** With `logFile`, the child's stderr goes to that file instead (e.g. Kafka Streams at INFO level). */
+  constructor(name: string, command: string, args: readonly string[], cwd: string, logFile?: string) {
     this.name = name;
     this.#child = spawn(command, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
     createInterface({ input: this.#child.stdout! }).on('line', (line) => this.#line(line));
-    createInterface({ input: this.#child.stderr! }).on('line', (line) =>
-      process.stderr.write(`  [${name}] ${line}\n`),
-    );
+    this.#logFile = logFile ? createWriteStream(logFile) : undefined;
+    if (this.#logFile) this.#child.stderr!.pipe(this.#logFile);
+    else
+      createInterface({ input: this.#child.stderr! }).on('line', (line) =>
+        process.stderr.write(`  [${name}] ${line}\n`),
+      );
     this.exited = new Promise((resolve) =>
       this.#child.on('exit', (code, signal) => {
         this.#exit = `${name} exited (code ${code}, signal ${signal})`;

@@ -1,3 +1,5 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ContenderName, Guarantee, ScenarioName } from './args.ts';
 import { ContenderProcess } from './child.ts';
@@ -7,6 +9,8 @@ import type { WorkerConfig } from '../workers/worker-config.ts';
 
 /** The repository root (children run there). */
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+/** Where each Kafka Streams run's log (INFO) goes: `.millrace/bench/<appId>.log` (git-ignored). */
+export const JAVA_LOG_DIR = join(REPO_ROOT, '.millrace', 'bench');
 
 export interface SpawnOptions {
   readonly contender: ContenderName;
@@ -45,11 +49,13 @@ export function spawnContender(o: SpawnOptions): ContenderProcess {
       ...(o.store ? [`store=${o.store}`] : []),
       ...(o.javaArgs ?? []),
     ];
+    mkdirSync(JAVA_LOG_DIR, { recursive: true });
     return new ContenderProcess(
       o.contender,
       'java',
       [...JVM_OPTIONS, '-cp', o.classpath, 'dev.millrace.bench.Main', ...args],
       REPO_ROOT,
+      join(JAVA_LOG_DIR, `${o.topics.appId}.log`),
     );
   }
   const config: WorkerConfig = {

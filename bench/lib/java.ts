@@ -27,9 +27,9 @@ export async function buildKafkaStreamsReference(dir: string, log: (m: string) =
 
 /**
  * The JVM options of the reference: a 1 GiB heap cap (the default would be a quarter of the RAM); log level
- * `MILLRACE_BENCH_JAVA_LOG` (default warn).
+ * `MILLRACE_BENCH_JAVA_LOG` (default info; the log goes to a file, see JAVA_LOG_DIR).
  */
 export const JVM_OPTIONS = [
   '-Xmx1g',
-  `-Dorg.slf4j.simpleLogger.defaultLogLevel=${process.env.MILLRACE_BENCH_JAVA_LOG ?? 'warn'}`,
+  `-Dorg.slf4j.simpleLogger.defaultLogLevel=${process.env.MILLRACE_BENCH_JAVA_LOG ?? 'info'}`,
 ];

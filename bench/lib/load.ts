@@ -1,7 +1,11 @@
 import type { KafkaClient, ProducerRecord, TopicPartitionOffset } from '../../src/kafka/index.ts';
 import type { BenchEvent, TopicToCreate } from '../scenarios/scenario.ts';
 
-/** Creates topics (replication factor 1), ignoring ones that exist. */
+/**
+ * Creates topics (replication factor 1), ignoring ones that exist. Every one gets `retention.ms: -1`: the
+ * generated events carry fixed 2026-01-01 timestamps, and the broker's retention check (every 5 minutes,
+ * 7 days by default) would otherwise delete the input under the feet of the later contenders.
+ */
 export async function createBenchTopics(kafka: KafkaClient, topics: readonly TopicToCreate[]): Promise<void> {
   if (topics.length === 0) return;
   await kafka.admin().createTopics(
@@ -9,7 +13,7 @@ export async function createBenchTopics(kafka: KafkaClient, topics: readonly Top
       name: t.name,
       partitions: t.partitions,
       replicationFactor: 1,
-      ...(t.configs ? { configs: t.configs } : {}),
+      configs: { 'retention.ms': '-1', ...t.configs },
     })),
     { ignoreIfExists: true },
   );

@@ -16,6 +16,10 @@ export interface ContenderResult {
   readonly steady?: { readonly fromRecords: number; readonly ms: number };
   /** Peak resident set (VmHWM) of the contender's process, bytes; undefined if it could not be read. */
   readonly peakRssBytes: number | undefined;
+  /** End offsets of its output topic summed (records out; under EOS, commit markers included). */
+  readonly outputOffsets?: number;
+  /** Records it dead-lettered (Millrace: `<input>.dlq`); anything but 0 means it skipped work. */
+  readonly deadLettered?: number;
   /** Set when the contender failed; the other fields are then not meaningful. */
   readonly error?: string;
 }

@@ -5,7 +5,7 @@ import type { KafkaClient } from '../../src/kafka/index.ts';
 import type { Scenario } from '../scenarios/scenario.ts';
 import { commitIntervalFor, type BenchArgs, type ContenderName, type Guarantee } from './args.ts';
 import { formatTrace, waitForCompletion } from './completion.ts';
-import { SHORT, spawnContender } from './contenders.ts';
+import { JAVA_LOG_DIR, SHORT, spawnContender } from './contenders.ts';
 import { createBenchTopics, loadEvents } from './load.ts';
 import { readyToDoneRate, recordsPerSecond, type ContenderResult, type ScenarioResult } from './report.ts';
 
@@ -43,7 +43,7 @@ export async function runScenario(
       ctx.log(
         r.error
           ? `  ${contender}: FAILED ${r.error}`
-          : `  ${contender}: ${r.steady ? `${Math.round(recordsPerSecond(r, 'steady') ?? 0)} rec/s steady, ` : ''}${Math.round(recordsPerSecond(r, 'cold') ?? 0)} rec/s cold (spawn→done), ${Math.round(readyToDoneRate(r) ?? 0)} rec/s READY→done (${(r.processingMs / 1000).toFixed(1)} s after a ${(r.startupMs / 1000).toFixed(1)} s start), peak RSS ${r.peakRssBytes === undefined ? 'n/a' : Math.round(r.peakRssBytes / 1048576)} MiB`,
+          : `  ${contender}: ${r.steady ? `${Math.round(recordsPerSecond(r, 'steady') ?? 0)} rec/s steady, ` : ''}${Math.round(recordsPerSecond(r, 'cold') ?? 0)} rec/s cold (spawn→done), ${Math.round(readyToDoneRate(r) ?? 0)} rec/s READY→done (${(r.processingMs / 1000).toFixed(1)} s after a ${(r.startupMs / 1000).toFixed(1)} s start), peak RSS ${r.peakRssBytes === undefined ? 'n/a' : Math.round(r.peakRssBytes / 1048576)} MiB, output offsets ${r.outputOffsets ?? 'n/a'}${r.deadLettered !== undefined ? `, dead-lettered ${r.deadLettered}` : ''}`,
       );
     }
   } finally {
@@ -114,8 +114,11 @@ async function runContender(
         ? { steady: { fromRecords: steadyStart[1], ms: doneAt - steadyStart[0] } }
         : {}),
       peakRssBytes: proc.peakRss(),
+      outputOffsets: await endOffsetSum(ctx.kafka, topics.output),
+      ...(contender === 'millrace' ? { deadLettered: await endOffsetSum(ctx.kafka, `${input}.dlq`) } : {}),
     };
   } catch (err) {
+    if (contender === 'kafka-streams') ctx.log(`  Kafka Streams log: ${JAVA_LOG_DIR}/${topics.appId}.log`);
     return {
       contender,
       records: n,
@@ -127,6 +130,15 @@ async function runContender(
   } finally {
     await proc.stop();
     rmSync(stateDir, { recursive: true, force: true });
+  }
+}
+
+/** Sum of a topic's end offsets; 0 when it does not exist. */
+async function endOffsetSum(kafka: KafkaClient, topic: string): Promise<number> {
+  try {
+    return (await kafka.admin().listOffsets(topic, 'latest')).reduce((s, o) => s + Number(o.offset), 0);
+  } catch {
+    return 0;
   }
 }
 
