@@ -3,7 +3,7 @@ import { createStreamsApp } from '../../../src/runtime/streams-app.ts';
 import type { KafkaClient } from '../../../src/kafka/index.ts';
 import { countSequences, sequenceProblems } from '../../../test/fixtures/runtime/count-oracle.ts';
 import { countTopology } from '../../../test/fixtures/runtime/count-topology.ts';
-import { readTopic } from './kafka-io.ts';
+import { readTopic, transactionsSettled, waitUntil } from './kafka-io.ts';
 
 /** What the count oracle check needs. */
 export interface CountCheck {
@@ -21,7 +21,7 @@ export interface CountCheck {
 }
 
 /**
- * The oracle check of a count run, after every instance stopped:
+ * The oracle check of a count run, after every instance stopped and every transaction on the output settled:
  * - exactly_once_v2: per key, the committed output (read_committed) is exactly 1..n in order, and nothing
  *   else is there (nothing lost, nothing twice); under at_least_once, per key the output's last value is
  *   at least n (nothing lost; duplicates allowed).
@@ -31,6 +31,10 @@ export interface CountCheck {
  */
 export async function checkCount(c: CountCheck): Promise<string[]> {
   const problems: string[] = [];
+  // Every transaction settled first (a zombie's is aborted at the latest after transaction.timeout.ms,
+  // 10 s): a transaction still open after a minute is a mismatch of its own.
+  if (!(await waitUntil(() => transactionsSettled(c.kafka, c.output), 60_000)))
+    problems.push(`output ${c.output}: a transaction is still open 60 s after the run`);
   const committed = await readTopic(c.kafka, c.output, 'read_committed');
   const sequences = countSequences(committed);
   if (c.guarantee === 'exactly_once_v2') {

@@ -69,6 +69,22 @@ export async function committedSum(kafka: KafkaClient, group: string, topic: str
   );
 }
 
+/**
+ * Whether no transaction is open on `topic`: on every partition the last stable offset (the
+ * read_committed end) equals the high watermark. A killed instance whose transactional id is gone (its
+ * state dir was deleted) leaves its transaction open until the broker aborts it after
+ * `transaction.timeout.ms`; until then read_committed readers stop at it, and records committed after it
+ * by the new owner are not visible yet.
+ */
+export async function transactionsSettled(kafka: KafkaClient, topic: string): Promise<boolean> {
+  const admin = kafka.admin();
+  const [stable, high] = await Promise.all([
+    admin.listOffsets(topic, 'latest', { isolationLevel: 'read_committed' }),
+    admin.listOffsets(topic, 'latest'),
+  ]);
+  return stable.every((o, i) => o.offset === high[i]!.offset);
+}
+
 /** Polls `check` until it returns true or `timeoutMs` passes; returns the last result. Errors count as false. */
 export async function waitUntil(
   check: () => Promise<boolean> | boolean,
