@@ -352,6 +352,12 @@ export interface KafkaConsumer extends Closeable {
   assignment(): TopicPartition[];
   /** Commits explicit next-offsets for the group (synchronously acknowledged). */
   commit(offsets: readonly TopicPartitionOffset[]): Promise<void>;
+  /**
+   * The group's committed next-offsets of `partitions` (those without a commit are left out). Under
+   * read_committed it waits while a transaction that commits offsets of them is being completed
+   * (require_stable, KIP-447), so the answer is never older than the last committed transaction.
+   */
+  committed(partitions: readonly TopicPartition[]): Promise<TopicPartitionOffset[]>;
   /** The next offset `poll` will return for an assigned partition (undefined until known). */
   position(tp: TopicPartition): bigint | undefined;
   /** Moves the position of an assigned partition. */

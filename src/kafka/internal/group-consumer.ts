@@ -187,6 +187,23 @@ export class GroupConsumer implements KafkaConsumer {
     );
   }
 
+  async committed(partitions: readonly TopicPartition[]): Promise<TopicPartitionOffset[]> {
+    this.#guard.check();
+    if (partitions.length === 0) return [];
+    const committed = await wrapKafka(
+      'MR_KAFKA_CONSUME',
+      `read committed offsets of group "${this.groupId}"`,
+      'check the broker',
+      () => this.#listStableOffsets(topicsOf(partitions)),
+    );
+    const out: TopicPartitionOffset[] = [];
+    for (const tp of partitions) {
+      const offset = committed.get(tp.topic)?.[tp.partition];
+      if (offset !== undefined && offset >= 0n) out.push({ ...tp, offset });
+    }
+    return out;
+  }
+
   position(tp: TopicPartition): bigint | undefined {
     this.#guard.check();
     return this.#positions.get(tpKey(tp.topic, tp.partition));
@@ -309,14 +326,11 @@ export class GroupConsumer implements KafkaConsumer {
   /** Committed offsets, or the reset policy where the group has none. */
   async #initPositions(partitions: readonly TopicPartition[]): Promise<void> {
     if (partitions.length === 0) return;
-    const byTopic = new Map<string, number[]>();
-    for (const { topic, partition } of partitions)
-      byTopic.set(topic, [...(byTopic.get(topic) ?? []), partition]);
     const committed = await wrapKafka(
       'MR_KAFKA_CONSUME',
       `read committed offsets of group "${this.groupId}"`,
       'check the broker; if it says UNSTABLE_OFFSET_COMMIT, a transaction of the previous owner stays open: check its transaction timeout',
-      () => this.#listStableOffsets([...byTopic].map(([topic, ps]) => ({ topic, partitions: ps }))),
+      () => this.#listStableOffsets(topicsOf(partitions)),
     );
     const missing: TopicPartition[] = [];
     for (const tp of partitions) {
@@ -371,6 +385,14 @@ export class GroupConsumer implements KafkaConsumer {
       error,
     );
   }
+}
+
+/** Partitions grouped by topic, as the library's offset APIs take them. */
+function topicsOf(partitions: readonly TopicPartition[]): { topic: string; partitions: number[] }[] {
+  const byTopic = new Map<string, number[]>();
+  for (const { topic, partition } of partitions)
+    byTopic.set(topic, [...(byTopic.get(topic) ?? []), partition]);
+  return [...byTopic].map(([topic, ps]) => ({ topic, partitions: ps }));
 }
 
 function splitKey(key: string): [string, number] {

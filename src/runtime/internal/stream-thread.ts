@@ -19,7 +19,7 @@ import { routeFailure } from './error-policy.ts';
 import { OutputCollector } from './output-collector.ts';
 import { RepartitionPurger } from './repartition-purger.ts';
 import type { StreamTask } from './stream-task.ts';
-import { streamsAssignor } from './streams-assignor.ts';
+import { streamsConsumerOptions } from './consumer-options.ts';
 import { TaskManager } from './task-manager.ts';
 import { commitFailed, MAX_MIGRATIONS, rewindToCommitted, taskMigrationReason } from './task-migration.ts';
 import type { StoreRestoreProgress } from './task-restorer.ts';
@@ -58,7 +58,9 @@ export class StreamThread {
   readonly #output: OutputCollector;
   readonly #tasks: TaskManager;
   readonly #purger: RepartitionPurger;
+  /** The open transaction's begin, and the producer it belongs to (a replaced producer's never counts). */
   #txnBegin: Promise<void> | undefined;
+  #txnProducer: KafkaProducer | undefined;
   #sendChain: Promise<unknown> = Promise.resolve();
   #lastCommit = Date.now();
   #uncommitted = false;
@@ -73,24 +75,16 @@ export class StreamThread {
     this.#o = options;
     const c = options.config;
     this.#eos = c['processing.guarantee'] === 'exactly_once_v2';
-    const sub = options.compiled.subtopologies.map((s) => ({ id: s.id, sourceTopics: s.sourceTopics }));
-    this.#consumer = options.kafka.consumer({
-      groupId: c['application.id'],
-      isolationLevel: this.#eos ? 'read_committed' : 'read_uncommitted',
-      autoOffsetReset: 'earliest',
-      sessionTimeoutMs: c['session.timeout.ms'],
-      heartbeatIntervalMs: Math.min(3000, Math.floor(c['session.timeout.ms'] / 3)),
-      // The library wants rebalance timeout >= session timeout; Kafka's default is 5 min (max.poll.interval.ms).
-      rebalanceTimeoutMs: Math.max(60_000, c['session.timeout.ms']),
-      ...groupInstance(c, options.processId),
-      listener: {
-        onPartitionsRevoked: (tps) => this.#onRevoked(tps),
-        onPartitionsAssigned: (tps) => this.#onAssigned(tps),
-        onPartitionsLost: (tps) => this.#onLost(tps),
-      },
-      userData: () => this.#tasks.memberInfo(),
-      assignor: streamsAssignor(sub),
-    });
+    this.#consumer = options.kafka.consumer(
+      streamsConsumerOptions(c, options.compiled, options.processId, {
+        listener: {
+          onPartitionsRevoked: (tps) => this.#onRevoked(tps),
+          onPartitionsAssigned: (tps) => this.#onAssigned(tps),
+          onPartitionsLost: (tps) => this.#onLost(tps),
+        },
+        userData: () => this.#tasks.memberInfo(),
+      }),
+    );
     this.#producer = this.#newProducer();
     this.#reader = options.kafka.partitionReader({
       isolationLevel: this.#eos ? 'read_committed' : 'read_uncommitted',
@@ -274,7 +268,10 @@ export class StreamThread {
   }
 
   #beginTransaction(): Promise<void> {
-    this.#txnBegin ??= (this.#producer as TransactionalProducer).beginTransaction();
+    const producer = this.#producer as TransactionalProducer;
+    if (this.#txnProducer !== producer) this.#txnBegin = undefined;
+    this.#txnProducer = producer;
+    this.#txnBegin ??= producer.beginTransaction();
     return this.#txnBegin;
   }
 
@@ -282,9 +279,13 @@ export class StreamThread {
     if (!this.#eos) return this.#producer.send(records);
     // One produce request at a time inside a transaction: the library adds partitions to the transaction per
     // request, and concurrent requests race on it (TRANSACTION_ABORTABLE).
+    // A send is bound to the producer of its transaction: one still queued when that producer is replaced
+    // (task migration) belongs to the aborted transaction and must not open one on the new producer.
+    const producer = this.#producer;
     const next = this.#sendChain.then(async () => {
+      if (producer !== this.#producer) throw new Error('dropped: its transaction was aborted');
       await this.#beginTransaction();
-      return this.#producer.send(records);
+      return producer.send(records);
     });
     this.#sendChain = next.catch(() => undefined);
     return next;
@@ -335,12 +336,14 @@ export class StreamThread {
     );
     this.#o.metrics.taskMigratedTotal++;
     this.#output.reset();
-    this.#txnBegin = undefined;
-    this.#sendChain = Promise.resolve();
     const old = this.#producer as TransactionalProducer;
+    // Replace the producer first: sends still queued for the old one are dropped (see #send).
+    this.#producer = this.#newProducer();
+    this.#txnBegin = undefined;
+    await this.#sendChain;
+    this.#sendChain = Promise.resolve();
     await old.abortTransaction().catch(() => undefined);
     await old.close().catch(() => undefined);
-    this.#producer = this.#newProducer();
     for (const t of running) {
       this.#tasks.tasks.delete(t.id);
       t.writeBuffer.discard();
@@ -356,7 +359,6 @@ export class StreamThread {
     await rewindToCommitted(
       this.#o.kafka,
       this.#consumer,
-      this.#o.config['application.id'],
       running.flatMap((t) => this.#tasks.partitionsOf(t)),
     );
     for (const t of running) this.#tasks.restore(await this.#tasks.createTask(t.id));
@@ -375,21 +377,12 @@ export class StreamThread {
     await this.#tasks.closeAll();
     await this.#purger.close();
     await this.#consumer.close().catch(() => undefined);
-    await this.#producer.close().catch(() => undefined);
+    // A transaction left open (the last commit failed) would hold back read_committed readers of every
+    // partition it wrote until its timeout: abort it now.
+    const producer = this.#producer;
+    if (this.#eos && (producer as TransactionalProducer).inTransaction)
+      await (producer as TransactionalProducer).abortTransaction().catch(() => undefined);
+    await producer.close().catch(() => undefined);
     await this.#reader.close().catch(() => undefined);
   }
-}
-
-/**
- * The consumer's static membership options: `group.instance.id` 'auto' → `<application.id>-<processId>` (the
- * process id survives restarts in the state dir, like the transactional id), 'none' → dynamic member.
- */
-export function groupInstance(
-  c: StreamsConfig,
-  processId: string,
-): { groupInstanceId?: string; leaveGroupOnClose: boolean } {
-  const id = c['group.instance.id'];
-  const leaveGroupOnClose = c['leave.group.on.close'];
-  if (id === 'none') return { leaveGroupOnClose };
-  return { groupInstanceId: id === 'auto' ? `${c['application.id']}-${processId}` : id, leaveGroupOnClose };
 }

@@ -36,17 +36,20 @@ export function taskMigrationReason(err: unknown): string | undefined {
   return undefined;
 }
 
-/** Moves the consumer back to the group's committed offsets (the earliest offset where there is none). */
+/**
+ * Moves the consumer back to the group's committed offsets (the earliest offset where there is none). The
+ * offsets come from the consumer (require_stable under read_committed): right after a transaction commits,
+ * its offset markers may not be applied yet, and an admin OffsetFetch would return the offsets before it,
+ * so the tasks, restored with that transaction's state, would process its input a second time.
+ */
 export async function rewindToCommitted(
   kafka: KafkaClient,
   consumer: KafkaConsumer,
-  groupId: string,
   tps: readonly TopicPartition[],
 ): Promise<void> {
   const admin = kafka.admin();
   try {
-    const topics = [...new Set(tps.map((tp) => tp.topic))];
-    const committed = await admin.listGroupOffsets(groupId, topics);
+    const committed = await consumer.committed(tps);
     const assigned = consumer.assignment();
     for (const tp of tps) {
       // A partition no longer assigned (a rebalance under way) is positioned by that rebalance.
