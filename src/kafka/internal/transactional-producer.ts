@@ -109,14 +109,15 @@ export class TransactionalProducerImpl implements TransactionalProducer {
 
   async send(records: readonly ProducerRecord[]): Promise<RecordMetadata[]> {
     const transaction = this.#open('send');
-    return this.#sender.send(records, (messages) =>
-      wrapKafka(
+    return this.#sender.send(records, (messages) => {
+      this.#checkNotFenced(transaction, 'produce records');
+      return wrapKafka(
         'MR_KAFKA_PRODUCE',
         `produce records in transaction "${this.transactionalId}"`,
         'abort the transaction and retry it',
         () => transaction.send({ messages }),
-      ),
-    );
+      );
+    });
   }
 
   async sendOffsetsToTransaction(
@@ -130,6 +131,7 @@ export class TransactionalProducerImpl implements TransactionalProducer {
       `add offsets of group "${group.groupId}" to transaction "${this.transactionalId}"`,
       'abort the transaction; if the consumer was fenced (rebalance), close its tasks and rejoin',
       async () => {
+        this.#checkNotFenced(transaction, 'add offsets');
         const coordinatorId = await this.#groupCoordinator(group.groupId);
         this.#groupInstanceId = group.groupInstanceId;
         // The library only reads `groupId` from the consumer it is given.
@@ -149,6 +151,7 @@ export class TransactionalProducerImpl implements TransactionalProducer {
                 },
               },
             } as unknown as Message;
+            this.#checkNotFenced(transaction, 'add offsets');
             await transaction.addOffset(message);
           }
         } catch (error) {
@@ -161,6 +164,7 @@ export class TransactionalProducerImpl implements TransactionalProducer {
 
   async commitTransaction(): Promise<void> {
     const transaction = this.#open('commitTransaction');
+    this.#checkNotFenced(transaction, 'commit');
     await wrapKafka(
       'MR_KAFKA_TRANSACTION',
       `commit transaction "${this.transactionalId}"`,
@@ -199,6 +203,21 @@ export class TransactionalProducerImpl implements TransactionalProducer {
       );
     }
     return this.#transaction;
+  }
+
+  /**
+   * After INVALID_PRODUCER_EPOCH the library forgets its transaction, and would then send the next records
+   * of that (dead) transaction with a fresh NON-transactional producer id: visible at once to read_committed
+   * readers, outside any transaction. So every step first checks that the library still holds ours, and
+   * reports the fencing (so the caller aborts, closes this producer and starts a new one).
+   */
+  #checkNotFenced(transaction: Transaction, operation: string): void {
+    if (this.#sender.lib.transaction === transaction) return;
+    throw new MillraceError(
+      'MR_KAFKA_TRANSACTION',
+      `could not ${operation} in transaction "${this.transactionalId}": the producer was fenced (INVALID_PRODUCER_EPOCH) and the transaction is void. Abort it and use a new producer`,
+      { details: { kafkaErrors: ['INVALID_PRODUCER_EPOCH'] } },
+    );
   }
 
   async #groupCoordinator(groupId: string): Promise<number> {

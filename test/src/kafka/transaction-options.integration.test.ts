@@ -118,4 +118,34 @@ describe('transaction options the library hard-codes (real broker)', () => {
     expect(seen.map((r) => r.offset)[0]).toBe(6n);
     expect(seen.map((r) => r.value!.toString())).toEqual(['v6', 'v7', 'v8', 'v9', 'in-txn']);
   });
+
+  it('a fenced producer: its commit and later sends fail, and nothing of its transaction becomes visible', async () => {
+    const topic = uniqueName('txn-fenced');
+    await createTopics(kafka, [topic], 1);
+    const id = uniqueName('txn');
+    const zombie = kafka.transactionalProducer({ transactionalId: id });
+    await zombie.beginTransaction();
+    await zombie.send([record(topic, 'a')]);
+    // A new incarnation takes the transactional id: the zombie's transaction is aborted, its epoch is old.
+    const fencer = kafka.transactionalProducer({ transactionalId: id });
+    await fencer.beginTransaction();
+    // The zombie's commit is refused, and the library forgets the transaction (EndTxn fencing error)...
+    await expect(zombie.commitTransaction()).rejects.toMatchObject({ code: 'MR_KAFKA_TRANSACTION' });
+    // ... after which it would send the next records with a fresh non-transactional producer id.
+    await expect(zombie.send([record(topic, 'c')])).rejects.toMatchObject({
+      details: { kafkaErrors: ['INVALID_PRODUCER_EPOCH'] },
+    });
+    await fencer.send([record(topic, 'd')]);
+    await fencer.commitTransaction();
+    await fencer.close();
+    await zombie.close();
+    for (const isolationLevel of ['read_committed', 'read_uncommitted'] as const) {
+      const reader = kafka.partitionReader({ isolationLevel });
+      const seen: string[] = [];
+      for await (const batch of reader.readToEnd({ topic, partition: 0, offset: 0n }))
+        seen.push(...batch.map((r) => r.value!.toString()));
+      await reader.close();
+      expect(seen).toEqual(isolationLevel === 'read_committed' ? ['d'] : ['a', 'd']);
+    }
+  });
 });
