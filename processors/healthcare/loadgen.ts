@@ -1,4 +1,5 @@
 import type { LoadGenerator } from '../../src/index.ts';
+import { createPharmacyLoad } from './orders/loadgen.ts';
 
 /**
  * Realistic traffic for `millrace loadgen --generator <name>` (the plugin exposes these):
@@ -107,7 +108,24 @@ export function healthcareGenerators(options: HealthcareLoadOptions = {}): LoadG
     },
   };
 
-  return [profiles, persons, locations];
+  // The pharmacy events feed four topics from one stream (status changes and deliveries refer to orders it
+  // created), so one generator writes each record to its own topic.
+  let pharmacy: ReturnType<typeof createPharmacyLoad> | undefined;
+  const orders: LoadGenerator = {
+    name: 'pharmacy',
+    defaultTopic: 'order-events',
+    next(_i, random) {
+      pharmacy ??= createPharmacyLoad({
+        seed: Math.floor(random() * 2 ** 31),
+        malformedShare: malformed,
+        startMs: start,
+      });
+      const r = pharmacy.next();
+      return { key: r.key, value: undefined, raw: r.value, topic: r.topic, timestamp: r.timestampMs };
+    },
+  };
+
+  return [profiles, persons, locations, orders];
 }
 
 function pick<T>(xs: readonly T[], random: () => number): T {

@@ -19,11 +19,20 @@ export interface LoadGenerator {
    * Record number `i` (from 0) of a run. Use `random()` (seeded by `--seed`), not Math.random, so a run can
    * be repeated. Values are written as JSON.
    */
-  next(
-    i: number,
-    random: () => number,
-    options: { keys: number },
-  ): { key: string | null; value: unknown; headers?: Record<string, string>; timestamp?: number };
+  next(i: number, random: () => number, options: { keys: number }): GeneratedLoadRecord;
+}
+
+/** One generated record. */
+export interface GeneratedLoadRecord {
+  key: string | null;
+  /** Written as JSON, unless `raw` is given. */
+  value: unknown;
+  /** The exact value bytes (text), e.g. a deliberately malformed event; takes precedence over `value`. */
+  raw?: string;
+  /** The topic of this record, when a generator feeds several (default: `--topic` or `defaultTopic`). */
+  topic?: string;
+  headers?: Record<string, string>;
+  timestamp?: number;
 }
 
 /** The generic generator: `key-<n>` keys (n < --keys) and small JSON values. */

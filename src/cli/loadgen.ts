@@ -30,9 +30,9 @@ export async function runLoadgen(o: LoadgenOptions): Promise<{ produced: number 
       for (let i = 0; i < n; i++) {
         const r = o.generator.next(produced + i, random, { keys: o.keys });
         batch.push({
-          topic: o.topic,
+          topic: r.topic ?? o.topic,
           key: r.key === null ? null : Buffer.from(r.key),
-          value: Buffer.from(JSON.stringify(r.value)),
+          value: Buffer.from(r.raw ?? JSON.stringify(r.value)),
           ...(r.headers
             ? { headers: Object.entries(r.headers).map(([k, v]) => [k, Buffer.from(v)] as const) }
             : {}),
