@@ -4,7 +4,12 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createStreamsApp } from '../../../src/runtime/streams-app.ts';
 import { startChildApp, type ChildApp } from '../../fixtures/runtime/child-app.ts';
-import { countSequences, keyedInput, sequenceProblems } from '../../fixtures/runtime/count-oracle.ts';
+import {
+  countSequences,
+  keyedInput,
+  readCommittedOutput,
+  sequenceProblems,
+} from '../../fixtures/runtime/count-oracle.ts';
 import { countTopology } from '../../fixtures/runtime/count-topology.ts';
 import {
   bootstrapServers,
@@ -88,7 +93,7 @@ describe('exactly_once_v2 under SIGKILL', () => {
 
     // The committed output: per key exactly 1..n. The zombies' transactions were aborted (read_committed
     // reads to the end at once: nothing is left open), and some kills did land inside a transaction.
-    const committed = await readTopic(kafka, output, 'read_committed');
+    const committed = await readCommittedOutput(kafka, output, gen.total);
     expect(sequenceProblems(countSequences(committed), gen.oracle)).toEqual([]);
     expect(committed.length).toBe(gen.total);
     const uncommitted = await readTopic(kafka, output, 'read_uncommitted');

@@ -3,14 +3,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createStreamsApp, type StreamsApp } from '../../../src/runtime/streams-app.ts';
-import { countSequences, keyedInput, sequenceProblems } from '../../fixtures/runtime/count-oracle.ts';
+import {
+  countSequences,
+  keyedInput,
+  readCommittedOutput,
+  sequenceProblems,
+} from '../../fixtures/runtime/count-oracle.ts';
 import { countTopology } from '../../fixtures/runtime/count-topology.ts';
 import {
   bootstrapServers,
   createTopics,
   eventually,
   produceStrings,
-  readTopic,
   testKafka,
   uniqueName,
 } from '../../helpers/kafka.ts';
@@ -102,7 +106,7 @@ describe('standby replicas (num.standby.replicas: 1, two instances)', () => {
     await produceStrings(kafka, input, gen.next(5_000));
     expect(await eventually(counted([a]), 60_000)).toBe(true);
     await a.close();
-    const out = await readTopic(kafka, output, 'read_committed');
+    const out = await readCommittedOutput(kafka, output, gen.total);
     expect(sequenceProblems(countSequences(out), gen.oracle)).toEqual([]);
     expect(out.length).toBe(gen.total);
   });

@@ -4,14 +4,18 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createStreamsApp } from '../../../src/runtime/streams-app.ts';
 import { startChildApp, type ChildApp } from '../../fixtures/runtime/child-app.ts';
-import { countSequences, keyedInput, sequenceProblems } from '../../fixtures/runtime/count-oracle.ts';
+import {
+  countSequences,
+  keyedInput,
+  readCommittedOutput,
+  sequenceProblems,
+} from '../../fixtures/runtime/count-oracle.ts';
 import { countTopology } from '../../fixtures/runtime/count-topology.ts';
 import {
   bootstrapServers,
   createTopics,
   eventually,
   produceStrings,
-  readTopic,
   testKafka,
   uniqueName,
 } from '../../helpers/kafka.ts';
@@ -103,7 +107,7 @@ describe('static membership (group.instance.id derived from the persisted proces
     b.child.kill('SIGTERM');
     await b.exited;
     await a.close();
-    const out = await readTopic(kafka, output, 'read_committed');
+    const out = await readCommittedOutput(kafka, output, gen.total);
     expect(sequenceProblems(countSequences(out), gen.oracle)).toEqual([]);
     expect(out.length).toBe(gen.total);
   });

@@ -3,14 +3,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createStreamsApp } from '../../../src/runtime/streams-app.ts';
-import { countSequences, keyedInput, sequenceProblems } from '../../fixtures/runtime/count-oracle.ts';
+import {
+  countSequences,
+  keyedInput,
+  readCommittedOutput,
+  sequenceProblems,
+} from '../../fixtures/runtime/count-oracle.ts';
 import { countTopology } from '../../fixtures/runtime/count-topology.ts';
 import {
   bootstrapServers,
   createTopics,
   eventually,
   produceStrings,
-  readTopic,
   testKafka,
   uniqueName,
 } from '../../helpers/kafka.ts';
@@ -77,7 +81,7 @@ describe('a fenced transactional producer under exactly_once_v2', () => {
       producing = false;
       await app.close();
     }
-    const out = await readTopic(kafka, output, 'read_committed');
+    const out = await readCommittedOutput(kafka, output, gen.total);
     expect(sequenceProblems(countSequences(out), gen.oracle)).toEqual([]);
     expect(out.length).toBe(gen.total);
   });
