@@ -68,6 +68,7 @@ export async function runRestore(ctx: RunContext, args: BenchArgs): Promise<stri
         stateDir,
         store: STORE,
         ...(ctx.classpath ? { classpath: ctx.classpath } : {}),
+        ...(args.cpuProf ? { cpuProfDir: args.cpuProf } : {}),
       });
       try {
         await proc.ready(1_800_000);
