@@ -3,12 +3,19 @@ import type { ReadOnlyKeyValueStore } from '../../state/types.ts';
 import { loadStreamsConfig, type StreamsConfig, type StreamsConfigInput } from '../config/index.ts';
 import { MillraceError } from '../errors/index.ts';
 import { createKafkaClient, type KafkaClient } from '../kafka/index.ts';
+import type { StoreSpec } from '../processor/subtopology-spec.ts';
 import type { CompiledTopology, Topology } from '../topology/topology.ts';
 import { AppLifecycle, type AppState } from './app-lifecycle.ts';
 import { backendFactory, localTaskIds } from './internal/backend-factory.ts';
 import { loadProcessId } from './internal/process-id.ts';
 import { describeInstances, taskForKey, type InstanceMetadata } from './internal/query-metadata.ts';
 import { compositeStore, unknownStore } from './internal/query-view.ts';
+import {
+  compositeSessionStore,
+  compositeWindowStore,
+  type ReadOnlySessionStore,
+  type ReadOnlyWindowStore,
+} from './internal/query-window-view.ts';
 import { StreamThread } from './internal/stream-thread.ts';
 import type { StoreRestoreProgress } from './internal/task-restorer.ts';
 import { prepareTopics } from './internal/topic-manager.ts';
@@ -16,6 +23,7 @@ import { StreamsMetrics } from './streams-metrics.ts';
 
 export type { StoreRestoreProgress } from './internal/task-restorer.ts';
 export type { InstanceMetadata } from './internal/query-metadata.ts';
+export type { ReadOnlySessionStore, ReadOnlyWindowStore } from './internal/query-window-view.ts';
 
 /** A log line's level. */
 export type LogLevel = 'info' | 'warn' | 'error';
@@ -49,8 +57,24 @@ export interface StreamsApp {
   /** Resolves when every assigned task runs (restores done); rejects on timeout or failure. */
   waitUntilRunning(timeoutMs?: number): Promise<void>;
   onStateChange(listener: (to: AppState, from: AppState) => void): () => void;
-  /** A read-only view of a store over this instance's running tasks. */
+  /**
+   * A read-only view of a key-value store over this instance's running tasks; scans are ordered by
+   * serialized key bytes across the tasks. Throws `MR_STORE_NOT_QUERYABLE` for a window or session store
+   * (use {@link windowStore} / {@link sessionStore}).
+   */
   store<K, V>(name: string): ReadOnlyKeyValueStore<K, V>;
+  /**
+   * A read-only view of a window store over this instance's running tasks.
+   *
+   * @example
+   * ```ts
+   * for await (const w of app.windowStore<string, Timestamped<bigint>>('counts-per-minute').fetch('p-1', 0, Date.now()))
+   *   console.log(w.windowStart, w.value.value);
+   * ```
+   */
+  windowStore<K, V>(name: string): ReadOnlyWindowStore<K, V>;
+  /** A read-only view of a session store over this instance's running tasks (like {@link windowStore}). */
+  sessionStore<K, V>(name: string): ReadOnlySessionStore<K, V>;
   /** Every instance of this application (group members) with its `application.server` and tasks. */
   instances(): Promise<InstanceMetadata[]>;
   /** The task (`<subtopology>_<partition>`) that holds `key` in `store`, on whichever instance runs it. */
@@ -63,7 +87,11 @@ export interface StreamsApp {
   close(timeoutMs?: number): Promise<void>;
 }
 
-/** Creates an application instance from a topology and its config. */
+/**
+ * Creates an application instance from a topology and exactly the config given: environment variables
+ * (`KAFKA_BOOTSTRAP_SERVERS`, `MILLRACE_*`) do not apply here, so code that names a broker talks to that
+ * broker. To honour the environment, as `millrace run` does, pass `loadStreamsConfig(input, process.env)`.
+ */
 export function createStreamsApp(
   topology: Topology,
   config: StreamsConfigInput | StreamsConfig,
@@ -71,7 +99,7 @@ export function createStreamsApp(
 ): StreamsApp {
   return new StreamsAppImpl(
     topology,
-    Object.isFrozen(config) ? (config as StreamsConfig) : loadStreamsConfig(config),
+    Object.isFrozen(config) ? (config as StreamsConfig) : loadStreamsConfig(config, {}),
     options,
   );
 }
@@ -198,15 +226,55 @@ class StreamsAppImpl implements StreamsApp {
   }
 
   store<K, V>(name: string): ReadOnlyKeyValueStore<K, V> {
+    const spec = this.#storeSpec(name, 'key-value');
+    return compositeStore<K, V>(
+      name,
+      () => this.#thread?.tasks.values() ?? [],
+      (key) => spec.keySerde.serialize(key),
+    );
+  }
+
+  windowStore<K, V>(name: string): ReadOnlyWindowStore<K, V> {
+    const spec = this.#storeSpec(name, 'window');
+    return compositeWindowStore<K, V>(
+      name,
+      spec.windowed?.retentionMs ?? 0,
+      () => this.#thread?.tasks.values() ?? [],
+    );
+  }
+
+  sessionStore<K, V>(name: string): ReadOnlySessionStore<K, V> {
+    const spec = this.#storeSpec(name, 'session');
+    return compositeSessionStore<K, V>(
+      name,
+      spec.windowed?.retentionMs ?? 0,
+      () => this.#thread?.tasks.values() ?? [],
+    );
+  }
+
+  /** The spec of a task store of the given type (global stores are not served by these views). */
+  #storeSpec(name: string, type: StoreSpec['type']): StoreSpec {
     const compiled = this.#compiled;
     if (!compiled)
       throw new MillraceError(
         'MR_APP_NOT_RUNNING',
-        `store("${name}") before start(): start the application first`,
+        `store "${name}" read before start(): start the application first`,
       );
-    const known = compiled.subtopologies.flatMap((s) => s.stores.map((st) => st.name));
-    if (!known.includes(name)) throw unknownStore(name, known);
-    return compositeStore<K, V>(name, () => this.#thread?.tasks.values() ?? []);
+    const specs = compiled.subtopologies.flatMap((s) => s.stores);
+    const spec = specs.find((s) => s.name === name);
+    if (!spec)
+      throw unknownStore(
+        name,
+        specs.map((s) => s.name),
+      );
+    if (spec.type !== type) {
+      const accessor = { 'key-value': 'store', window: 'windowStore', session: 'sessionStore' }[spec.type];
+      throw new MillraceError(
+        'MR_STORE_NOT_QUERYABLE',
+        `store "${name}" is a ${spec.type} store, not a ${type} store: read it with ${accessor}("${name}")`,
+      );
+    }
+    return spec;
   }
 
   instances(): Promise<InstanceMetadata[]> {

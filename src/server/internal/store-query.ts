@@ -2,7 +2,8 @@ import { MillraceError } from '../../errors/index.ts';
 import type { StoreSpec } from '../../processor/subtopology-spec.ts';
 import type { InstanceMetadata, StreamsApp } from '../../runtime/streams-app.ts';
 import type { ScanRequest } from '../plugin.ts';
-import type { Forwarder } from './forwarder.ts';
+import { mergeSorted } from '../../runtime/internal/query-merge.ts';
+import type { ForwardedResponse, Forwarder } from './forwarder.ts';
 import { badRequest, notFound } from './http-errors.ts';
 import { jsonSafe } from './json-safe.ts';
 
@@ -62,14 +63,23 @@ export class StoreQuery {
     return out;
   }
 
-  #spec(app: StreamsApp, store: string): { spec: StoreSpec; subId: number; partitions: number } {
+  /**
+   * The store spec of `store` if its type is one of `types`; a store of another type is a 404 that names
+   * the routes that read it.
+   */
+  resolve(
+    app: StreamsApp,
+    store: string,
+    types: readonly StoreSpec['type'][],
+  ): { spec: StoreSpec; subId: number; partitions: number } {
     for (const sub of app.compiled?.subtopologies ?? []) {
       const spec = sub.stores.find((s) => s.name === store);
-      // Window and session stores have composite keys; the generic routes serve key-value stores only.
-      if (spec?.type === 'key-value') return { spec, subId: sub.id, partitions: sub.partitions };
+      if (spec && types.includes(spec.type)) return { spec, subId: sub.id, partitions: sub.partitions };
       if (spec)
         throw notFound(
-          `store "${store}" is a ${spec.type} store: the generic /stores routes read key-value stores only`,
+          spec.type === 'key-value'
+            ? `store "${store}" is a key-value store: read it with /stores/:app/:store and /keys/:key`
+            : `store "${store}" is a ${spec.type} store: read it with /stores/:app/:store/windows`,
         );
     }
     if (!app.compiled) throw notQueryable('the application has not started yet: retry shortly');
@@ -77,7 +87,7 @@ export class StoreQuery {
   }
 
   /** The typed key of a path/query string: as given when the key serde takes strings, else an integer. */
-  #parseKey(spec: StoreSpec, raw: string, param: string): unknown {
+  parseKey(spec: StoreSpec, raw: string, param: string): unknown {
     try {
       spec.keySerde.serialize(raw);
       return raw;
@@ -95,7 +105,8 @@ export class StoreQuery {
     throw badRequest(`parameter "${param}" is not a valid key of store "${spec.name}"`);
   }
 
-  #bytes(spec: StoreSpec, key: unknown): Buffer {
+  /** The serialized bytes of a (JSON-safe) key: the order every merge uses. */
+  keyBytes(spec: StoreSpec, key: unknown): Buffer {
     try {
       return Buffer.from(spec.keySerde.serialize(key));
     } catch {
@@ -117,9 +128,83 @@ export class StoreQuery {
     return list;
   }
 
-  #checkUp(app: StreamsApp): void {
+  checkUp(app: StreamsApp): void {
     if (app.state !== 'RUNNING' && app.state !== 'REBALANCING')
       throw new MillraceError('MR_APP_NOT_RUNNING', `the application is ${app.state}: retry later`);
+  }
+
+  /**
+   * Runs `local` when the task holding `key` in `store` is RUNNING here; otherwise GETs `path` from the
+   * instance that owns the task. A 503 of the owner (or no owner yet) is a 503 here, never a stale answer.
+   */
+  async atOwner<T>(
+    app: StreamsApp,
+    store: string,
+    key: unknown,
+    localOnly: boolean,
+    local: () => T | Promise<T>,
+    path: string,
+  ): Promise<{ local: T } | { remote: ForwardedResponse; server: string }> {
+    this.checkUp(app);
+    const applicationId = app.config['application.id'];
+    const self = StoreQuery.self(app);
+    const task = app.taskForKey(store, key);
+    if (app.runningTaskIds().includes(task)) return { local: await local() };
+    if (localOnly) throw notQueryable(`task ${task} is not running on ${self} now: retry shortly`);
+    const owner = (await this.#instancesOf(app)).find((i) => i.tasks.includes(task));
+    if (!owner?.server || owner.server === self) {
+      this.#instances.delete(applicationId);
+      throw notQueryable(`task ${task} is being assigned or restored: retry shortly`);
+    }
+    const res = await this.#forward(owner.server, path);
+    if (res.status === 503) {
+      this.#instances.delete(applicationId);
+      const body = (res.body ?? {}) as { message?: string };
+      throw notQueryable(`${owner.server}: ${body.message ?? 'not queryable'}`);
+    }
+    return { remote: res, server: owner.server };
+  }
+
+  /**
+   * Asks every instance that runs tasks of sub-topology `subId` for its own entries: this one through
+   * `local`, the others with a forwarded GET of `path` (answered from their tasks only). 503 unless every
+   * task is assigned to an instance that serves queries.
+   */
+  async fanOut<E>(
+    app: StreamsApp,
+    store: string,
+    subId: number,
+    partitions: number,
+    local: () => Promise<E[]>,
+    path: string,
+  ): Promise<{ parts: E[][]; servedBy: string[] }> {
+    const applicationId = app.config['application.id'];
+    const self = StoreQuery.self(app);
+    const instances = (await this.#instancesOf(app)).filter((i) =>
+      i.tasks.some((t) => t.startsWith(`${subId}_`)),
+    );
+    const covered = new Set(instances.flatMap((i) => i.tasks.filter((t) => t.startsWith(`${subId}_`))));
+    if (covered.size < partitions || instances.some((i) => !i.server)) {
+      this.#instances.delete(applicationId);
+      throw notQueryable(
+        `not every task of store "${store}" is assigned to a queryable instance now: retry shortly`,
+      );
+    }
+    const parts = await Promise.all(
+      instances.map(async (i): Promise<E[]> => {
+        if (i.server === self) return local();
+        const res = await this.#forward(i.server!, path);
+        const body = (res.body ?? {}) as { entries?: E[]; message?: string };
+        if (res.status === 200 && Array.isArray(body.entries)) return body.entries;
+        this.#instances.delete(applicationId);
+        if (res.status === 503) throw notQueryable(`${i.server}: ${body.message ?? 'not queryable'}`);
+        throw new MillraceError(
+          'MR_HTTP_FORWARD_FAILED',
+          `${i.server} answered ${res.status}: ${body.message ?? ''}`,
+        );
+      }),
+    );
+    return { parts, servedBy: [...new Set(instances.map((i) => i.server!))] };
   }
 
   /** Reads `key`; `value` undefined when absent. `localOnly` answers from this instance's tasks only. */
@@ -130,33 +215,25 @@ export class StoreQuery {
     localOnly = false,
   ): Promise<{ value: unknown; servedBy: string }> {
     const app = this.app(applicationId);
-    const { spec } = this.#spec(app, store);
-    const key = this.#parseKey(spec, rawKey, 'key');
-    this.#checkUp(app);
+    const { spec } = this.resolve(app, store, ['key-value']);
+    const key = this.parseKey(spec, rawKey, 'key');
     const self = StoreQuery.self(app);
-    const task = app.taskForKey(store, key);
-    if (app.runningTaskIds().includes(task))
-      return { value: jsonSafe(app.store(store).get(key)), servedBy: self };
-    if (localOnly) throw notQueryable(`task ${task} is not running on ${self} now: retry shortly`);
-    const owner = (await this.#instancesOf(app)).find((i) => i.tasks.includes(task));
-    if (!owner?.server || owner.server === self) {
-      this.#instances.delete(applicationId);
-      throw notQueryable(`task ${task} is being assigned or restored: retry shortly`);
-    }
-    const res = await this.#forward(
-      owner.server,
+    const r = await this.atOwner(
+      app,
+      store,
+      key,
+      localOnly,
+      () => ({ value: jsonSafe(app.store(store).get(key)), servedBy: self }),
       `/stores/${enc(applicationId)}/${enc(store)}/keys/${enc(rawKey)}`,
     );
+    if ('local' in r) return r.local;
+    const { remote: res, server } = r;
     const body = (res.body ?? {}) as { value?: unknown; servedBy?: string; code?: string; message?: string };
-    if (res.status === 200) return { value: body.value, servedBy: body.servedBy ?? owner.server };
+    if (res.status === 200) return { value: body.value, servedBy: body.servedBy ?? server };
     if (res.status === 404 && body.servedBy) return { value: undefined, servedBy: body.servedBy };
-    if (res.status === 503) {
-      this.#instances.delete(applicationId);
-      throw notQueryable(`${owner.server}: ${body.message ?? 'not queryable'}`);
-    }
     throw new MillraceError(
       'MR_HTTP_FORWARD_FAILED',
-      `${owner.server} answered ${res.status} (${body.code ?? ''} ${body.message ?? ''}): check that instance`,
+      `${server} answered ${res.status} (${body.code ?? ''} ${body.message ?? ''}): check that instance`,
     );
   }
 
@@ -168,70 +245,60 @@ export class StoreQuery {
     localOnly = false,
   ): Promise<{ entries: ScanEntry[]; servedBy: string[] }> {
     const app = this.app(applicationId);
-    const { spec, subId, partitions } = this.#spec(app, store);
+    const { spec, subId, partitions } = this.resolve(app, store, ['key-value']);
     if (req.prefix !== undefined && (req.from !== undefined || req.to !== undefined))
       throw badRequest('parameter "prefix" cannot be combined with "from" or "to"');
     const limit = Math.min(req.limit ?? this.#maxLimit, this.#maxLimit);
-    this.#checkUp(app);
+    this.checkUp(app);
     const self = StoreQuery.self(app);
-    const order = (a: ScanEntry, b: ScanEntry) =>
-      Buffer.compare(this.#bytes(spec, a.key), this.#bytes(spec, b.key));
     const local = async (): Promise<ScanEntry[]> => {
       if (app.state !== 'RUNNING') throw notQueryable(`${self} is rebalancing or restoring: retry shortly`);
       const s = app.store<unknown, unknown>(store);
-      const from = req.from === undefined ? undefined : this.#parseKey(spec, req.from, 'from');
-      const to = req.to === undefined ? undefined : this.#parseKey(spec, req.to, 'to');
+      const from = req.from === undefined ? undefined : this.parseKey(spec, req.from, 'from');
+      const to = req.to === undefined ? undefined : this.parseKey(spec, req.to, 'to');
+      // The local view merges its tasks in key-byte order, so the limit stops the scan early.
       const it =
         req.prefix !== undefined
-          ? s.prefixScan(this.#parseKey(spec, req.prefix, 'prefix'))
+          ? s.prefixScan(this.parseKey(spec, req.prefix, 'prefix'), { limit })
           : from !== undefined || to !== undefined
-            ? s.range(from, to)
-            : s.all();
-      // Local stores are ordered per partition only: keep the smallest `limit` keys overall.
-      let out: ScanEntry[] = [];
-      for await (const kv of it) {
+            ? s.range(from, to, { limit })
+            : s.all({ limit });
+      const out: ScanEntry[] = [];
+      for await (const kv of it)
         out.push({ key: jsonSafe(kv.key), value: jsonSafe(kv.value), servedBy: self });
-        if (out.length >= 2 * limit + 1024) out = out.sort(order).slice(0, limit);
-      }
-      return out.sort(order).slice(0, limit);
+      return out;
     };
     if (localOnly) return { entries: await local(), servedBy: [self] };
 
-    const instances = (await this.#instancesOf(app)).filter((i) =>
-      i.tasks.some((t) => t.startsWith(`${subId}_`)),
-    );
-    const covered = new Set(instances.flatMap((i) => i.tasks.filter((t) => t.startsWith(`${subId}_`))));
-    if (covered.size < partitions || instances.some((i) => !i.server)) {
-      this.#instances.delete(applicationId);
-      throw notQueryable(
-        `not every task of store "${store}" is assigned to a queryable instance now: retry shortly`,
-      );
-    }
     const q = new URLSearchParams({ limit: String(limit) });
     for (const p of ['from', 'to', 'prefix'] as const) if (req[p] !== undefined) q.set(p, req[p]);
-    const parts = await Promise.all(
-      instances.map(async (i): Promise<ScanEntry[]> => {
-        if (i.server === self) return local();
-        const res = await this.#forward(i.server!, `/stores/${enc(applicationId)}/${enc(store)}?${q}`);
-        const body = (res.body ?? {}) as { entries?: ScanEntry[]; message?: string };
-        if (res.status === 200 && Array.isArray(body.entries)) return body.entries;
-        this.#instances.delete(applicationId);
-        if (res.status === 503) throw notQueryable(`${i.server}: ${body.message ?? 'not queryable'}`);
-        throw new MillraceError(
-          'MR_HTTP_FORWARD_FAILED',
-          `${i.server} answered ${res.status}: ${body.message ?? ''}`,
-        );
-      }),
+    const { parts, servedBy } = await this.fanOut(
+      app,
+      store,
+      subId,
+      partitions,
+      local,
+      `/stores/${enc(applicationId)}/${enc(store)}?${q}`,
     );
-    const merged = new Map<string, ScanEntry>();
-    for (const part of parts)
-      for (const e of part) {
-        const k = this.#bytes(spec, e.key).toString('hex');
-        if (!merged.has(k)) merged.set(k, e);
-      }
-    return {
-      entries: [...merged.values()].sort(order).slice(0, limit),
-      servedBy: [...new Set(instances.map((i) => i.server!))],
-    };
+    // Each part is in key-byte order (local views merge their tasks), so a k-way merge keeps the order
+    // of one store; a key seen twice (a task that just moved) is kept once.
+    const bytes = (e: ScanEntry) => this.keyBytes(spec, e.key);
+    const entries: ScanEntry[] = [];
+    let last: Buffer | undefined;
+    for await (const e of mergeSorted(
+      parts.map((p) => toAsync(p)),
+      (a, b) => Buffer.compare(bytes(a), bytes(b)),
+    )) {
+      const k = bytes(e);
+      if (last && last.equals(k)) continue;
+      last = k;
+      entries.push(e);
+      if (entries.length >= limit) break;
+    }
+    return { entries, servedBy };
   }
+}
+
+async function* toAsync<T>(items: readonly T[]): AsyncGenerator<T> {
+  yield* items;
 }

@@ -1,4 +1,6 @@
 import type { KeyValue, ReadOnlyKeyValueStore } from '../../../state/types.ts';
+import type { SessionEntry, WindowEntry } from '../../../state/window-store.ts';
+import type { ReadOnlySessionStore, ReadOnlyWindowStore } from '../../../src/runtime/streams-app.ts';
 import { partitionFor } from '../../../src/kafka/index.ts';
 import { loadStreamsConfig } from '../../../src/config/index.ts';
 import type { AppState } from '../../../src/runtime/app-lifecycle.ts';
@@ -9,14 +11,29 @@ import type { CompiledTopology } from '../../../src/topology/topology.ts';
 
 const str = stringSerde();
 
+/** A window of the fake `per-minute` window store (60 s windows) or a session of `visits`. */
+export interface FakeWindow {
+  key: string;
+  start: number;
+  /** Sessions only. */
+  end?: number;
+  value: number;
+}
+
+export const WINDOW_SIZE_MS = 60_000;
+
 /**
  * A broker-free StreamsApp for HTTP unit tests: one string-keyed store `counts` over `partitions` tasks, all
- * on this instance, held in a Map. The server only sees the public StreamsApp interface.
+ * on this instance, held in a Map; a window store `per-minute` (values Timestamped, as windowed
+ * aggregations write them) and a session store `visits`, held in arrays. The server only sees the public
+ * StreamsApp interface.
  */
 export function fakeApp(
   id: string,
   data: Map<string, number>,
   partitions = 6,
+  windows: readonly FakeWindow[] = [],
+  sessions: readonly FakeWindow[] = [],
 ): StreamsApp & { setState(s: AppState): void } {
   let state: AppState = 'RUNNING';
   const listeners = new Set<(to: AppState, from: AppState) => void>();
@@ -30,9 +47,23 @@ export function fakeApp(
     persistent: true,
     global: false,
   };
+  const windowSpec = {
+    ...storeSpec,
+    name: 'per-minute',
+    type: 'window' as const,
+    windowed: { kind: 'window', retentionMs: 1e12, retainDuplicates: false, windowSizeMs: WINDOW_SIZE_MS },
+  };
+  const sessionSpec = {
+    ...storeSpec,
+    name: 'visits',
+    type: 'session' as const,
+    windowed: { kind: 'session', retentionMs: 1e12, retainDuplicates: false },
+  };
   const compiled = {
     applicationId: id,
-    subtopologies: [{ id: 0, sourceTopics: ['in'], nodes: [], stores: [storeSpec], partitions }],
+    subtopologies: [
+      { id: 0, sourceTopics: ['in'], nodes: [], stores: [storeSpec, windowSpec, sessionSpec], partitions },
+    ],
     globalSubtopologies: [],
     globalStores: [],
     internalTopics: [],
@@ -63,6 +94,45 @@ export function fakeApp(
     all: (o) => iter(() => true, o?.limit),
     approximateNumEntries: () => data.size,
   };
+  // Deliberately not in key order (a real fetchAll goes segment by segment): the server must sort.
+  const byStart = [...windows].sort((a, b) => a.start - b.start);
+  const windowStore: ReadOnlyWindowStore<string, unknown> = {
+    name: 'per-minute',
+    persistent: true,
+    retentionMs: 1e12,
+    fetchOne: (k, t) => windows.find((w) => w.key === k && w.start === t)?.value,
+    fetch: (k, from, to) =>
+      (async function* (): AsyncGenerator<WindowEntry<string, unknown>> {
+        for (const w of byStart)
+          if (w.key === k && w.start >= from && w.start <= to)
+            yield { key: w.key, windowStart: w.start, value: { value: w.value, timestamp: w.start + 1 } };
+      })(),
+    fetchAll: (from, to) =>
+      (async function* (): AsyncGenerator<WindowEntry<string, unknown>> {
+        for (const w of byStart)
+          if (w.start >= from && w.start <= to)
+            yield { key: w.key, windowStart: w.start, value: { value: w.value, timestamp: w.start + 1 } };
+      })(),
+    all: () => windowStore.fetchAll(0, Number.MAX_SAFE_INTEGER),
+    approximateNumEntries: () => windows.length,
+  };
+  const sessionStore: ReadOnlySessionStore<string, unknown> = {
+    name: 'visits',
+    persistent: true,
+    retentionMs: 1e12,
+    fetchSession: (k, s0, e0) => sessions.find((w) => w.key === k && w.start === s0 && w.end === e0)?.value,
+    findSessions: (k, earliestEnd, latestStart) =>
+      (async function* (): AsyncGenerator<SessionEntry<string, unknown>> {
+        for (const w of sessions)
+          if (w.key === k && w.end! >= earliestEnd && w.start <= latestStart)
+            yield { key: w.key, start: w.start, end: w.end!, value: w.value };
+      })(),
+    all: () =>
+      (async function* (): AsyncGenerator<SessionEntry<string, unknown>> {
+        for (const w of sessions) yield { key: w.key, start: w.start, end: w.end!, value: w.value };
+      })(),
+    approximateNumEntries: () => sessions.length,
+  };
   const tasks = Array.from({ length: partitions }, (_, p) => `0_${p}`);
   const app = {
     config: loadStreamsConfig({ 'application.id': id, 'bootstrap.servers': '127.0.0.1:1' }, {}),
@@ -78,6 +148,8 @@ export function fakeApp(
       return () => listeners.delete(l);
     },
     store: <K, V>() => store as unknown as ReadOnlyKeyValueStore<K, V>,
+    windowStore: <K, V>() => windowStore as unknown as ReadOnlyWindowStore<K, V>,
+    sessionStore: <K, V>() => sessionStore as unknown as ReadOnlySessionStore<K, V>,
     instances: async (): Promise<InstanceMetadata[]> => [
       { memberId: 'm1', server: 'local', partitions: [], tasks: state === 'RUNNING' ? tasks : [] },
     ],
