@@ -53,6 +53,7 @@ export async function runKeyGrowth(ctx: RunContext, args: BenchArgs): Promise<st
           commitIntervalMs: commitIntervalFor(args, guarantee),
           stateDir,
           ...(ctx.classpath ? { classpath: ctx.classpath } : {}),
+          ...(args.cpuProf ? { cpuProfDir: args.cpuProf } : {}),
         });
         try {
           await proc.ready();
