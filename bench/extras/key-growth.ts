@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { commitIntervalFor, type BenchArgs, type ContenderName } from '../lib/args.ts';
 import { waitForCompletion } from '../lib/completion.ts';
 import { SHORT, spawnContender } from '../lib/contenders.ts';
+import { majorFaults } from '../lib/proc-status.ts';
 import { createBenchTopics, loadEvents } from '../lib/load.ts';
 import { deleteRunTopics, type RunContext } from '../lib/run-scenario.ts';
 import { profileEvent, profileSeedEvent } from '../scenarios/profiles.ts';
@@ -14,6 +15,8 @@ export interface KeyGrowthRow {
   /** Records/s of the measured events, after the seed events filled the store with `keys` profiles. */
   readonly rate: number | undefined;
   readonly peakRssBytes: number | undefined;
+  /** Major page faults of the contender's process over the whole run (seed included). */
+  readonly majorFaults?: number | undefined;
   readonly error?: string;
 }
 
@@ -68,7 +71,13 @@ export async function runKeyGrowth(ctx: RunContext, args: BenchArgs): Promise<st
             seeded && doneAt > seeded[0]
               ? ((keys + args.events - seeded[1]) * 1000) / (doneAt - seeded[0])
               : undefined;
-          rows.push({ keys, contender, rate, peakRssBytes: proc.peakRss() });
+          rows.push({
+            keys,
+            contender,
+            rate,
+            peakRssBytes: proc.peakRss(),
+            majorFaults: majorFaults(proc.pid),
+          });
           ctx.log(`  ${contender}: ${Math.round(rate ?? 0)} rec/s with ${keys} keys in state`);
         } catch (err) {
           rows.push({
@@ -94,15 +103,15 @@ export function keyGrowthReport(events: number, guarantee: string, rows: readonl
   const lines = [
     `Throughput of ${events} profile updates with K patients already in state (${guarantee}):`,
     '',
-    '| keys in state | contender | rec/s | peak RSS MiB | vs the smallest K |',
-    '| --- | --- | --- | --- | --- |',
+    '| keys in state | contender | rec/s | peak RSS MiB | major faults | vs the smallest K |',
+    '| --- | --- | --- | --- | --- | --- |',
   ];
   for (const r of rows) {
     const base = rows.find((b) => b.contender === r.contender && b.rate !== undefined)?.rate;
     lines.push(
       r.error
-        ? `| ${r.keys} | ${r.contender} | FAILED: ${r.error} | | |`
-        : `| ${r.keys} | ${r.contender} | ${Math.round(r.rate ?? 0)} | ${r.peakRssBytes === undefined ? 'n/a' : Math.round(r.peakRssBytes / 1048576)} | ${base && r.rate ? (r.rate / base).toFixed(2) : 'n/a'} |`,
+        ? `| ${r.keys} | ${r.contender} | FAILED: ${r.error} | | | |`
+        : `| ${r.keys} | ${r.contender} | ${Math.round(r.rate ?? 0)} | ${r.peakRssBytes === undefined ? 'n/a' : Math.round(r.peakRssBytes / 1048576)} | ${r.majorFaults ?? 'n/a'} | ${base && r.rate ? (r.rate / base).toFixed(2) : 'n/a'} |`,
     );
   }
   return lines.join('\n');

@@ -17,3 +17,19 @@ export function parseVmHwm(status: string): number | undefined {
   const m = /^VmHWM:\s+(\d+)\s+kB$/m.exec(status);
   return m ? Number(m[1]) * 1024 : undefined;
 }
+
+/** Major page faults (pages read from disk) of a live process so far, from /proc/<pid>/stat. */
+export function majorFaults(pid: number): number | undefined {
+  try {
+    return parseMajorFaults(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
+/** Field 12 (`majflt`) of /proc/<pid>/stat; the command name (field 2) may hold spaces and parentheses. */
+export function parseMajorFaults(stat: string): number | undefined {
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const v = Number(fields[9]);
+  return Number.isFinite(v) ? v : undefined;
+}
