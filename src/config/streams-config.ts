@@ -65,7 +65,7 @@ export const STREAMS_CONFIG = {
   ),
   'max.poll.records': key(
     'max.poll.records',
-    'Most records one poll hands to the tasks.',
+    'Most records processed between two checks of the event loop and of commit.interval.ms (Kafka Streams bounds the work between polls with it); a check also happens every ~5 ms.',
     1000,
     types.int({ min: 1 }),
   ),

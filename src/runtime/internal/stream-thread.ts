@@ -187,8 +187,15 @@ export class StreamThread {
     const running = [...this.tasks.values()].filter(
       (t) => t.lifecycle.state === 'RUNNING' && t.queue.size > 0,
     );
-    let processed = 0;
+    // A fetch can hold tens of thousands of records: between slices of work (max.poll.records records, or
+    // ~5 ms), let the event loop serve queries and heartbeats, and commit when commit.interval.ms is due, so
+    // the interval holds under load and a crash never redoes a whole fetch.
+    const slice = this.#o.config['max.poll.records'];
+    let sliceStart = performance.now();
+    let sinceYield = 0;
     for (const task of running) {
+      if (this.#stopping) break;
+      if (task.lifecycle.state !== 'RUNNING') continue;
       for (let r = task.queue.next(); r !== undefined; r = task.queue.next()) {
         try {
           const p = task.process(r);
@@ -196,15 +203,20 @@ export class StreamThread {
         } catch (err) {
           routeFailure(this.#o, this.#output, task.id, r, err);
         }
-        processed++;
+        sinceYield++;
         this.#uncommitted = true;
-        if (processed % 1000 === 0) {
+        if (sinceYield >= slice || ((sinceYield & 63) === 0 && performance.now() - sliceStart > 5)) {
+          this.#o.metrics.processedTotal += sinceYield;
+          sinceYield = 0;
           this.#output.sendPending();
           await yieldToLoop();
+          if (this.#commitDue()) await this.commit();
+          if (this.#stopping || task.lifecycle.state !== 'RUNNING') break;
+          sliceStart = performance.now();
         }
       }
     }
-    this.#o.metrics.processedTotal += processed;
+    this.#o.metrics.processedTotal += sinceYield;
     this.#output.sendPending();
   }
 
