@@ -18,8 +18,15 @@ export function renderConfigDoc(): string {
 
 Keys use Kafka Streams' names where the concept is the same. The configuration is validated once at start-up
 (an unknown key or a bad value stops the start with \`MR_CONFIG_INVALID\` naming the key) and then frozen.
-Each key can be overridden by an environment variable; \`bootstrap.servers\` also reads
-\`KAFKA_BOOTSTRAP_SERVERS\`.
+
+Environment variables (the column below; \`bootstrap.servers\` also reads \`KAFKA_BOOTSTRAP_SERVERS\`)
+apply only where the environment is handed to \`loadStreamsConfig(input, env)\`:
+
+- \`millrace run\` (\`src/cli/start-millrace.ts\`) passes \`process.env\`: there they override the run
+  config file, so a deployment can point an app at another broker or state dir without editing it.
+- \`createStreamsApp(topology, config)\` uses exactly the config given in code and never reads the
+  environment: a program that names a broker talks to that broker. To honour the environment in your own
+  program, pass \`loadStreamsConfig(input, process.env)\` (the child-process test fixtures do).
 
 | key | default | environment | meaning |
 | --- | --- | --- | --- |

@@ -240,6 +240,7 @@ class StreamsAppImpl implements StreamsApp {
       name,
       spec.windowed?.retentionMs ?? 0,
       () => this.#thread?.tasks.values() ?? [],
+      (key) => spec.keySerde.serialize(key),
     );
   }
 

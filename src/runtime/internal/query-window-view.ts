@@ -20,6 +20,39 @@ async function* concat<T>(sources: readonly AsyncIterable<T>[]): AsyncGenerator<
 }
 
 /**
+ * One task store's windows of `key`, by start time. No window starts after the largest start the store has
+ * seen, so an open upper bound (`Date.now()`, or MAX_SAFE_INTEGER from an HTTP query without `to`) is cut
+ * there: the store's fetch goes segment by segment and would otherwise walk every empty segment up to the
+ * bound. A store that does not know that time (-1: reopened and not written since) is read with one
+ * `fetchAll` range scan filtered to the key instead, which is bounded by the store's size.
+ */
+async function* fetchOneStore<K, V>(
+  s: WindowStore<K, V>,
+  key: K,
+  bytes: Buffer,
+  from: number,
+  to: number,
+  keyBytes: (key: K) => Uint8Array,
+  reverse: boolean,
+): AsyncGenerator<WindowEntry<K, V>> {
+  const observed = s.observedStreamTimeMs();
+  if (observed >= 0) {
+    yield* s.fetch(key, from, Math.min(to, observed), { reverse });
+    return;
+  }
+  // fetchAll is ordered segment by segment, then by key, then by time: one key's windows come in time order.
+  const mine: WindowEntry<K, V>[] = [];
+  for await (const w of s.fetchAll(from, to)) if (bytes.equals(keyBytes(w.key))) mine.push(w);
+  yield* reverse ? mine.reverse() : mine;
+}
+
+/** fetchAll's upper bound cut at the largest start the store has seen, when it knows it. */
+function clampTo(s: WindowStore<unknown, unknown>, to: number): number {
+  const observed = s.observedStreamTimeMs();
+  return observed >= 0 ? Math.min(to, observed) : to;
+}
+
+/**
  * A window store over every local RUNNING task that has it (Kafka Streams' CompositeReadOnlyWindowStore).
  * A key lives in one partition, so `fetchOne` and `fetch` find it in one task (`fetch` stays ordered by
  * window start). `fetchAll` and `all` go store by store, each segment by segment: callers that need one
@@ -29,6 +62,7 @@ export function compositeWindowStore<K, V>(
   name: string,
   retentionMs: number,
   tasks: () => Iterable<StreamTask>,
+  keyBytes: (key: K) => Uint8Array,
 ): ReadOnlyWindowStore<K, V> {
   const stores = () => runningStores<WindowStore<K, V>>(name, tasks);
   return {
@@ -45,11 +79,14 @@ export function compositeWindowStore<K, V>(
     fetch(key, from, to, options) {
       const sign = options?.reverse ? -1 : 1;
       return mergeSorted(
-        stores().map((s) => s.fetch(key, from, to, options)),
+        stores().map((s) =>
+          fetchOneStore(s, key, Buffer.from(keyBytes(key)), from, to, keyBytes, options?.reverse ?? false),
+        ),
         (a: WindowEntry<K, V>, b: WindowEntry<K, V>) => sign * (a.windowStart - b.windowStart),
       );
     },
-    fetchAll: (from, to) => concat(stores().map((s) => s.fetchAll(from, to))),
+    fetchAll: (from, to) =>
+      concat(stores().map((s) => s.fetchAll(from, clampTo(s as WindowStore<unknown, unknown>, to)))),
     all: () => concat(stores().map((s) => s.all())),
     approximateNumEntries() {
       let n = 0;

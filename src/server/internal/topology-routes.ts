@@ -1,29 +1,34 @@
 import type { FastifyInstance } from 'fastify';
 import type { Topology } from '../../topology/topology.ts';
 import { BUILTIN_SCOPES } from '../route-config.ts';
-import { notFound } from './http-errors.ts';
+import { badRequest, notFound } from './http-errors.ts';
+import { escapeXml, topologySvg } from './topology-svg.ts';
 
-const escapeHtml = (s: string) =>
-  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+const escapeHtml = escapeXml;
 
-/** The page that draws each topology's Mermaid graph (the Mermaid source stays readable without script). */
+/**
+ * The page that shows each topology: the SVG drawn on the server (no script, no CDN: it renders in closed
+ * networks), then the Mermaid source and describe() text for copying.
+ */
 function page(topologies: ReadonlyMap<string, Topology>): string {
   const sections = [...topologies]
-    .map(
-      ([id, t]) =>
-        `<section><h2>${escapeHtml(id)}</h2><pre class="mermaid">${escapeHtml(t.describe().toMermaid())}</pre>` +
-        `<details><summary>describe()</summary><pre>${escapeHtml(t.describe().toString())}</pre></details></section>`,
-    )
+    .map(([id, t]) => {
+      const d = t.describe();
+      return (
+        `<section><h2>${escapeHtml(id)}</h2><div class="graph">${topologySvg(d)}</div>` +
+        `<details><summary>describe()</summary><pre>${escapeHtml(d.toString())}</pre></details>` +
+        `<details><summary>Mermaid source</summary><pre>${escapeHtml(d.toMermaid())}</pre></details></section>`
+      );
+    })
     .join('\n');
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Millrace topologies</title>
-<style>body{font-family:system-ui,sans-serif;margin:2rem}pre{background:#f6f8fa;padding:1rem;overflow:auto}</style>
+<style>body{font-family:system-ui,sans-serif;margin:2rem}pre{background:#f6f8fa;padding:1rem;overflow:auto}.graph{overflow:auto}
+.legend span{display:inline-block;margin-right:1rem}</style>
 </head><body><h1>Millrace topologies</h1>
+<p class="legend"><span>▭ green: source</span><span>▭ blue: processor (with its stores)</span><span>▭ orange: sink</span><span>◯ grey: topic (dashed edges)</span></p>
 ${sections || '<p>No topology runs here.</p>'}
-<script type="module">
-import mermaid from 'https://cdn.jsdelivr.net/npm/mermaid@11/dist/mermaid.esm.min.mjs';
-mermaid.initialize({ startOnLoad: true, securityLevel: 'strict' });
-</script></body></html>`;
+</body></html>`;
 }
 
 /** `GET /topology` (text, JSON or Mermaid) and `GET /topology/view` (an HTML page drawing the graph). */
@@ -63,9 +68,38 @@ export function topologyRoutes(server: FastifyInstance, topologies: ReadonlyMap<
       return reply.type('text/plain; charset=utf-8').send(text);
     },
   );
+  server.get<{ Querystring: { app?: string } }>(
+    '/topology/svg',
+    {
+      config,
+      schema: {
+        tags: ['topology'],
+        summary: "A picture of an application's topology graph (SVG drawn on the server)",
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: { app: { type: 'string', pattern: '^[a-zA-Z0-9._-]{1,249}$' } },
+        },
+      },
+    },
+    async (req, reply) => {
+      const { app } = req.query;
+      const t = app === undefined ? undefined : topologies.get(app);
+      if (app !== undefined && !t) throw notFound(`no application "${app}" runs here`);
+      if (!t && topologies.size !== 1)
+        throw badRequest(
+          `querystring parameter "app" is required: ${topologies.size} applications run here (${[...topologies.keys()].join(', ')})`,
+        );
+      const chosen = t ?? [...topologies.values()][0]!;
+      return reply.type('image/svg+xml; charset=utf-8').send(topologySvg(chosen.describe()));
+    },
+  );
   server.get(
     '/topology/view',
-    { config, schema: { tags: ['topology'], summary: 'An HTML page that draws each topology graph' } },
+    {
+      config,
+      schema: { tags: ['topology'], summary: 'An HTML page that draws each topology graph (SVG, no script)' },
+    },
     async (_req, reply) => reply.type('text/html; charset=utf-8').send(page(topologies)),
   );
 }

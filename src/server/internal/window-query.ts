@@ -134,12 +134,12 @@ export class WindowQuery {
     return out.sort(order).slice(0, limit);
   }
 
+  /** The query string of a forwarded request: the bounds as parsed (epoch ms), open ones left out. */
   #query(range: TimeRange, limit: number): string {
-    return new URLSearchParams({
-      from: String(range.fromMs),
-      to: String(range.toMs),
-      limit: String(limit),
-    }).toString();
+    const q = new URLSearchParams({ limit: String(limit) });
+    if (range.fromMs > 0) q.set('from', String(range.fromMs));
+    if (range.toMs < Number.MAX_SAFE_INTEGER) q.set('to', String(range.toMs));
+    return q.toString();
   }
 
   /** The windows of one key, read where the key's task runs. */
