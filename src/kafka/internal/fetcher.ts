@@ -1,6 +1,7 @@
 import { ListOffsetTimestamps, type Consumer } from '@platformatic/kafka';
 import { MillraceError } from '../../errors/index.ts';
 import type { AutoOffsetReset, ConsumedRecord, TopicPartition, TopicPartitionOffset } from '../types.ts';
+import { overrideApiArgument } from './api-override.ts';
 import { tpKey } from './base-options.ts';
 import { hasKafkaError, toMillraceError } from './errors.ts';
 import { decodePartition } from './record-batches.ts';
@@ -22,9 +23,22 @@ export interface FetchResult {
   readonly outOfRange: TopicPartition[];
 }
 
+/** Fetch's isolation_level: 0 = READ_UNCOMMITTED, 1 = READ_COMMITTED. */
+const READ_UNCOMMITTED = 0;
+const READ_COMMITTED = 1;
+
 /**
  * Pull-style fetching with explicit positions over the library Consumer's `fetch()` (one request per leader),
  * independent of the library's MessagesStream. Used by the group consumer and the partition reader.
+ *
+ * Under read_committed the request carries isolation_level 1, but the library is asked for level 0 and the
+ * level is set on the wire through {@link overrideApiArgument} (Fetch is called as api(connection, maxWaitMs,
+ * minBytes, maxBytes, isolationLevel, …)). Asked for level 1, the library filters the response itself, and
+ * wrongly: it keeps ONE aborted range per producer id (the last listed transaction's first offset up to the
+ * last ABORT marker in the response), so with two aborted transactions of one transactional producer (same
+ * producer id, bumped epoch: a fenced producer, then its replacement) it drops every committed transaction
+ * between them — committed output, changelog and input records vanish for read_committed readers. The
+ * broker's list of aborted transactions is applied by {@link decodePartition} instead, as Java's fetcher does.
  */
 export class Fetcher {
   readonly #consumer: Consumer;
@@ -33,6 +47,12 @@ export class Fetcher {
   constructor(consumer: Consumer, options: FetcherOptions) {
     this.#consumer = consumer;
     this.#options = options;
+    if (options.readCommitted && !overrideApiArgument(consumer, 'Fetch', 4, () => READ_COMMITTED)) {
+      throw new MillraceError(
+        'MR_KAFKA_CONSUME',
+        'this version of the Kafka client library cannot fetch read_committed without its own filter of aborted transactions: use the version in package.json',
+      );
+    }
   }
 
   /** Fetches every position once, waiting at most `maxWaitMs` for data. */
@@ -80,7 +100,8 @@ export class Fetcher {
             maxWaitTime: maxWaitMs,
             minBytes: 1,
             maxBytes: this.#options.maxBytes,
-            isolationLevel: this.#options.readCommitted ? 1 : 0,
+            // Always 0 for the library (no filtering of its own); on the wire the override above sends 1.
+            isolationLevel: READ_UNCOMMITTED,
           });
         } catch (error) {
           if (hasKafkaError(error, 'OFFSET_OUT_OF_RANGE')) {
