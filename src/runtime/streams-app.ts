@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import type { ReadOnlyKeyValueStore } from '../../state/types.ts';
+import type { KeyValue, ReadOnlyKeyValueStore } from '../../state/types.ts';
 import { loadStreamsConfig, type StreamsConfig, type StreamsConfigInput } from '../config/index.ts';
 import { MillraceError } from '../errors/index.ts';
 import { createKafkaClient, type KafkaClient } from '../kafka/index.ts';
@@ -59,8 +59,9 @@ export interface StreamsApp {
   onStateChange(listener: (to: AppState, from: AppState) => void): () => void;
   /**
    * A read-only view of a key-value store over this instance's running tasks; scans are ordered by
-   * serialized key bytes across the tasks. Throws `MR_STORE_NOT_QUERYABLE` for a window or session store
-   * (use {@link windowStore} / {@link sessionStore}).
+   * serialized key bytes across the tasks. For a window or session store use {@link windowStore} /
+   * {@link sessionStore}: here only its `all()` answers (its window or session entries, for older callers),
+   * other reads throw `MR_STORE_NOT_QUERYABLE` naming the typed view.
    */
   store<K, V>(name: string): ReadOnlyKeyValueStore<K, V>;
   /**
@@ -226,6 +227,8 @@ class StreamsAppImpl implements StreamsApp {
   }
 
   store<K, V>(name: string): ReadOnlyKeyValueStore<K, V> {
+    const type = this.#compiled?.subtopologies.flatMap((s) => s.stores).find((s) => s.name === name)?.type;
+    if (type === 'window' || type === 'session') return this.#windowedAsKeyValue<K, V>(name, type);
     const spec = this.#storeSpec(name, 'key-value');
     return compositeStore<K, V>(
       name,
@@ -251,6 +254,30 @@ class StreamsAppImpl implements StreamsApp {
       spec.windowed?.retentionMs ?? 0,
       () => this.#thread?.tasks.values() ?? [],
     );
+  }
+
+  /**
+   * `store()` of a window or session store, kept for callers written before the typed views: `all()`
+   * iterates the window (session) entries of every running task; every other read names the typed view.
+   */
+  #windowedAsKeyValue<K, V>(name: string, type: 'window' | 'session'): ReadOnlyKeyValueStore<K, V> {
+    const accessor = type === 'window' ? 'windowStore' : 'sessionStore';
+    const typed = type === 'window' ? this.windowStore<K, V>(name) : this.sessionStore<K, V>(name);
+    const wrong = (): never => {
+      throw new MillraceError(
+        'MR_STORE_NOT_QUERYABLE',
+        `store "${name}" is a ${type} store: read it with ${accessor}("${name}")`,
+      );
+    };
+    return {
+      name,
+      persistent: true,
+      get: wrong,
+      range: wrong,
+      prefixScan: wrong,
+      all: () => typed.all() as AsyncIterable<unknown> as AsyncIterable<KeyValue<K, V>>,
+      approximateNumEntries: () => typed.approximateNumEntries(),
+    };
   }
 
   /** The spec of a task store of the given type (global stores are not served by these views). */

@@ -146,7 +146,7 @@ function drawItem(it: Item, ox: number, oy: number): string {
 }
 
 /** Renders a topology description as an SVG document (UTF-8 text). */
-export function topologySvg(d: TopologyDescription, maxWidth = 1360): string {
+export function topologySvg(d: TopologyDescription, maxWidth = 1240): string {
   const groups = [
     ...d.subtopologies.map((s) => group(`Sub-topology ${s.id}`, s.nodes)),
     ...d.globalStores.map((g) =>
