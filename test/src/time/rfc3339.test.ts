@@ -131,8 +131,9 @@ describe('parseRfc3339', () => {
           const text = `${pad(y, 4)}-${pad(mo)}-${pad(day)}T${pad(h)}:${pad(mi)}:${pad(s)}${frac === undefined ? '' : `.${frac}`}${sign}${pad(Math.floor(abs / 60))}:${pad(abs % 60)}`;
           const got = parseRfc3339(text);
           expect(got).toBe(oracle(y, mo, day, h, mi, s, frac ?? '', off));
-          // Formatting in UTC round-trips.
-          expect(parseRfc3339(formatRfc3339Utc(got))).toBe(got);
+          // Formatting in UTC round-trips (while the UTC instant still has a 4-digit year: 9999-12-31T10:00-14:00
+          // is year 10000 in UTC, which RFC 3339 cannot write).
+          if (got < 253402300800000000000n) expect(parseRfc3339(formatRfc3339Utc(got))).toBe(got);
         },
       ),
       { numRuns: 2000 },
