@@ -5,7 +5,7 @@ import {
   type KafkaClient,
   type PartitionReader,
 } from '../../../src/kafka/index.ts';
-import { bootstrapServers, uniqueName } from '../../helpers/kafka.ts';
+import { bootstrapServers, eventually, uniqueName } from '../../helpers/kafka.ts';
 
 /** Reads everything a reader can see up to the end offset (LSO under read_committed). */
 async function readAll(reader: PartitionReader, topic: string): Promise<ConsumedRecord[]> {
@@ -117,7 +117,14 @@ describe('kafka transactions (real broker)', () => {
     await producer.sendOffsetsToTransaction(next, consumer.groupMetadata());
     expect(await admin.listGroupOffsets(groupId)).toEqual([]); // still pending inside the transaction
     await producer.commitTransaction();
-    expect(await admin.listGroupOffsets(groupId)).toEqual(next);
+    // The coordinator materializes transactional offsets when it writes the commit markers, just after
+    // EndTxn returns: wait for them (an aborted or missing commit never shows them).
+    let offsets: unknown = [];
+    await eventually(async () => {
+      offsets = await admin.listGroupOffsets(groupId);
+      return JSON.stringify(offsets, (_k, v) => (typeof v === 'bigint' ? `${v}` : v)) !== '[]';
+    }, 10_000);
+    expect(offsets).toEqual(next);
 
     const out = await readAll(kafka.partitionReader({ isolationLevel: 'read_committed' }), output);
     expect(values(out).sort()).toEqual(consumed.map((r) => `out-${r.value!.toString()}`).sort());
