@@ -82,6 +82,8 @@ export interface WindowedStoreOptions {
   readonly retainDuplicates: boolean;
   /** Default `max(1, retention / 2)`. */
   readonly segmentIntervalMs?: number;
+  /** The size of every window (time and sliding windows), so readers can give each window its end. */
+  readonly windowSizeMs?: number;
 }
 
 /** A store spec that names a windowed layout (an extension of the processor package's `StoreSpec`). */

@@ -52,7 +52,7 @@ export function timeRange(from: string | undefined, to: string | undefined): Tim
  * the layout; stores without it answer `end: null`).
  */
 function windowSizeOf(spec: StoreSpec): number | undefined {
-  const w = spec.windowed as (WindowedStoreOptions & { readonly windowSizeMs?: number }) | undefined;
+  const w = spec.windowed as WindowedStoreOptions | undefined;
   return typeof w?.windowSizeMs === 'number' ? w.windowSizeMs : undefined;
 }
 

@@ -132,7 +132,12 @@ export class WindowedKStreamImpl<K, V> implements TimeWindowedKStream<K, V>, Ses
       name: storeName,
       keySerde,
       valueSerde: timestampedSerde(valueSerde) as Serde<unknown>,
-      windowed: { kind: w.type === 'session' ? 'session' : 'window', retentionMs, retainDuplicates: false },
+      windowed: {
+        kind: w.type === 'session' ? 'session' : 'window',
+        retentionMs,
+        retainDuplicates: false,
+        ...(w.type === 'session' ? {} : { windowSizeMs: span }),
+      },
     });
     const stores = [storeName];
     const lateTopic = m?.lateRecordsTopic;
