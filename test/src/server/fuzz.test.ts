@@ -121,7 +121,9 @@ describe('no 5xx for malformed requests', () => {
           expect(typeof body.message, url).toBe('string');
         }
       }),
-      { numRuns: 3000 },
+      // A fixed seed: the run is the same every time (the assertion below that every status class was reached
+      // must not depend on luck); change it to explore other inputs.
+      { numRuns: 3000, seed: 20261122 },
     );
     // The fuzz reached the handlers, not only the router and the auth hook.
     expect([...seen]).toEqual(expect.arrayContaining([200, 400, 401, 404]));
