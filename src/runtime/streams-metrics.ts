@@ -7,6 +7,31 @@ export interface ErrorCounts {
 }
 
 /**
+ * A latency distribution in fixed buckets (milliseconds), cheap enough to observe per record: the
+ * Prometheus exporter turns it into a histogram (`_bucket{le}`, `_sum`, `_count`).
+ */
+export class LatencyHistogram {
+  /** Upper bounds (ms), ascending; a last implicit bucket holds everything larger. */
+  static readonly BOUNDS_MS = [
+    1, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10_000, 30_000, 60_000,
+  ] as const;
+  /** Observations per bucket (not cumulative); the last entry is the overflow bucket. */
+  readonly counts = new Array<number>(LatencyHistogram.BOUNDS_MS.length + 1).fill(0);
+  sumMs = 0;
+  count = 0;
+
+  observe(ms: number): void {
+    const v = ms < 0 ? 0 : ms;
+    const bounds = LatencyHistogram.BOUNDS_MS;
+    let i = 0;
+    while (i < bounds.length && v > bounds[i]!) i++;
+    this.counts[i]!++;
+    this.sumMs += v;
+    this.count++;
+  }
+}
+
+/**
  * The runtime's own counters (Kafka Streams' thread/task metrics, by the same names in camelCase). The
  * Prometheus exporter reads them; tests read them directly.
  */
@@ -16,6 +41,11 @@ export class StreamsMetrics {
   readonly deadLettered: ErrorCounts = { deserialization: 0, processing: 0 };
   /** Records logged and skipped (handler `continue`). */
   readonly skipped: ErrorCounts = { deserialization: 0, processing: 0 };
+  /** Wall-clock time from a record's timestamp to the end of its processing (Kafka Streams record-e2e-latency). */
+  readonly e2eLatency = new LatencyHistogram();
+  /** Time spent waiting in the consumer's poll (Kafka Streams poll-latency). */
+  pollLatencyMsTotal = 0;
+  pollLatencyMsMax = 0;
   commitTotal = 0;
   commitLatencyMsTotal = 0;
   commitLatencyMsMax = 0;

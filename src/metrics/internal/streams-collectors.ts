@@ -1,4 +1,5 @@
-import { Counter, Gauge, type Registry } from 'prom-client';
+import { Counter, Gauge, type Metric, type Registry } from 'prom-client';
+import { LatencyHistogram } from '../../runtime/streams-metrics.ts';
 import type { AppState } from '../../runtime/app-lifecycle.ts';
 import type { StreamsApp } from '../../runtime/streams-app.ts';
 import type { TaskLifecycleState } from '../../runtime/task-lifecycle.ts';
@@ -63,6 +64,22 @@ export function registerStreamsMetrics(registry: Registry, options: MillraceMetr
     'Changelog records restored into stores (Kafka Streams restore-total).',
     (a) => a.metrics.restoredRecordsTotal,
   );
+  counter(
+    'millrace_poll_latency_seconds_total',
+    'Summed time waiting in consumer polls; divide by millrace_poll_total for Kafka Streams poll-latency-avg.',
+    (a) => a.metrics.pollLatencyMsTotal / 1000,
+  );
+  new Gauge({
+    name: 'millrace_poll_latency_max_seconds',
+    help: 'Longest consumer poll since the instance started (Kafka Streams poll-latency-max).',
+    labelNames: ['application_id'],
+    registers,
+    collect() {
+      this.reset();
+      for (const [id, app] of apps()) this.set({ application_id: id }, app.metrics.pollLatencyMsMax / 1000);
+    },
+  });
+  registry.registerMetric(e2eLatencyHistogram(apps) as unknown as Metric);
   counter(
     'millrace_dropped_records_total',
     'Records windowed operations dropped as late, after window end + grace (Kafka Streams dropped-records-total).',
@@ -179,4 +196,46 @@ export function registerStreamsMetrics(registry: Registry, options: MillraceMetr
       }
     },
   });
+}
+
+const E2E = 'millrace_record_e2e_latency_seconds';
+const E2E_HELP =
+  "Time from a record's timestamp to the end of its processing, in seconds (Kafka Streams record-e2e-latency).";
+
+/**
+ * The runtime keeps the end-to-end latency in fixed buckets (cheap per record); this collector writes them as
+ * a Prometheus histogram: cumulative `_bucket{le}` lines, `_sum` and `_count`, per application.
+ */
+function e2eLatencyHistogram(apps: () => [string, StreamsApp][]) {
+  const get = () => {
+    const values: { value: number; labels: Record<string, string | number>; metricName: string }[] = [];
+    for (const [id, app] of apps()) {
+      const h = app.metrics.e2eLatency;
+      let cumulative = 0;
+      LatencyHistogram.BOUNDS_MS.forEach((bound, i) => {
+        cumulative += h.counts[i]!;
+        values.push({
+          value: cumulative,
+          labels: { application_id: id, le: bound / 1000 },
+          metricName: `${E2E}_bucket`,
+        });
+      });
+      values.push({
+        value: h.count,
+        labels: { application_id: id, le: '+Inf' },
+        metricName: `${E2E}_bucket`,
+      });
+      values.push({ value: h.sumMs / 1000, labels: { application_id: id }, metricName: `${E2E}_sum` });
+      values.push({ value: h.count, labels: { application_id: id }, metricName: `${E2E}_count` });
+    }
+    return { name: E2E, help: E2E_HELP, type: 'histogram', aggregator: 'sum', values };
+  };
+  return {
+    name: E2E,
+    help: E2E_HELP,
+    type: 'histogram',
+    aggregator: 'sum',
+    get: async () => get(),
+    reset: () => {},
+  };
 }

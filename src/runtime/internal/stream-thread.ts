@@ -138,8 +138,12 @@ export class StreamThread {
   async #run(): Promise<void> {
     try {
       while (!this.#stopping) {
+        const polled = performance.now();
         const records = await this.#consumer.poll(100);
+        const pollMs = performance.now() - polled;
         this.#o.metrics.pollTotal++;
+        this.#o.metrics.pollLatencyMsTotal += pollMs;
+        if (pollMs > this.#o.metrics.pollLatencyMsMax) this.#o.metrics.pollLatencyMsMax = pollMs;
         this.#dispatch(records);
         this.#tasks.startRestores();
         await this.#processAll();
@@ -205,6 +209,7 @@ export class StreamThread {
         }
         sinceYield++;
         this.#uncommitted = true;
+        this.#o.metrics.e2eLatency.observe(Date.now() - r.timestamp);
         if (sinceYield >= slice || ((sinceYield & 63) === 0 && performance.now() - sliceStart > 5)) {
           this.#o.metrics.processedTotal += sinceYield;
           sinceYield = 0;
