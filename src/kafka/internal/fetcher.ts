@@ -3,7 +3,7 @@ import { MillraceError } from '../../errors/index.ts';
 import type { AutoOffsetReset, ConsumedRecord, TopicPartition, TopicPartitionOffset } from '../types.ts';
 import { overrideApiArgument } from './api-override.ts';
 import { tpKey } from './base-options.ts';
-import { hasKafkaError, toMillraceError } from './errors.ts';
+import { hasKafkaError, kafkaErrorNames, toMillraceError } from './errors.ts';
 import { decodePartition } from './record-batches.ts';
 
 type FetchRequestTopic = Parameters<Consumer['fetch']>[0]['topics'][number];
@@ -43,6 +43,13 @@ const READ_COMMITTED = 1;
 export class Fetcher {
   readonly #consumer: Consumer;
   readonly #options: FetcherOptions;
+  /** When consecutive transient fetch failures began (undefined while fetches succeed). */
+  #failingSince: number | undefined;
+
+  #withinTransientBudget(): boolean {
+    this.#failingSince ??= Date.now();
+    return Date.now() - this.#failingSince < TRANSIENT_FETCH_BUDGET_MS;
+  }
 
   constructor(consumer: Consumer, options: FetcherOptions) {
     this.#consumer = consumer;
@@ -108,6 +115,9 @@ export class Fetcher {
             for (const list of byTopic.values()) result.outOfRange.push(...list);
             return;
           }
+          // A broker restart, a leader move or a lost fetch session: fetch again at the next poll (the library
+          // already dropped the session), for up to TRANSIENT_FETCH_BUDGET_MS of consecutive failures.
+          if (isTransientFetchError(error) && this.#withinTransientBudget()) return;
           throw toMillraceError(
             'MR_KAFKA_CONSUME',
             'fetch records',
@@ -115,6 +125,7 @@ export class Fetcher {
             error,
           );
         }
+        this.#failingSince = undefined;
         const fetchOffsets = new Map(positions.map((p) => [tpKey(p.topic, p.partition), p.offset]));
         for (const topicResponse of response.responses) {
           const topic = names.get(topicResponse.topicId) ?? topicResponse.topicId;
@@ -204,4 +215,40 @@ export class Fetcher {
       );
     }
   }
+}
+
+/** How long fetches may keep failing transiently (broker restart, leader election) before the consumer fails. */
+export const TRANSIENT_FETCH_BUDGET_MS = 120_000;
+
+const TRANSIENT_FETCH_ERRORS = [
+  'FETCH_SESSION_ID_NOT_FOUND',
+  'INVALID_FETCH_SESSION_EPOCH',
+  'NOT_LEADER_OR_FOLLOWER',
+  'LEADER_NOT_AVAILABLE',
+  'FENCED_LEADER_EPOCH',
+  'UNKNOWN_LEADER_EPOCH',
+  'REPLICA_NOT_AVAILABLE',
+  'KAFKA_STORAGE_ERROR',
+  'REQUEST_TIMED_OUT',
+  'NETWORK_EXCEPTION',
+  'COORDINATOR_LOAD_IN_PROGRESS',
+];
+
+/** Errors a fetch recovers from by fetching again: session loss, leadership changes, connection loss. */
+export function isTransientFetchError(error: unknown): boolean {
+  const names = kafkaErrorNames(error);
+  if (TRANSIENT_FETCH_ERRORS.some((id) => names.includes(id))) return true;
+  const codes = new Set<string>();
+  const visit = (e: unknown, depth: number): void => {
+    if (!(e instanceof Error) || depth > 6) return;
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string') codes.add(code);
+    const nested = (e as { errors?: unknown }).errors;
+    if (Array.isArray(nested)) for (const n of nested) visit(n, depth + 1);
+    visit(e.cause, depth + 1);
+  };
+  visit(error, 0);
+  return ['PLT_KFK_NETWORK', 'PLT_KFK_TIMEOUT', 'ECONNREFUSED', 'ECONNRESET', 'EPIPE'].some((c) =>
+    codes.has(c),
+  );
 }
