@@ -73,6 +73,7 @@ export async function readTopic(
 ): Promise<ConsumedRecord[]> {
   const admin = kafka.admin();
   const { partitions } = await admin.describeTopic(topic);
+  if (isolationLevel === 'read_committed') await waitForTransactionMarkers(kafka, topic);
   // From each partition's earliest offset: repartition topics are purged once committed.
   const earliest = await admin.listOffsets(topic, 'earliest');
   const reader = kafka.partitionReader({ isolationLevel });
@@ -100,4 +101,26 @@ export async function eventually(
     if (Date.now() > deadline) return false;
     await new Promise((r) => setTimeout(r, intervalMs));
   }
+}
+
+/**
+ * Waits (up to `timeoutMs`) until no transaction is open on `topic`: every partition's last stable offset
+ * equals its high watermark. The coordinator writes commit markers just after EndTxn returns, so a
+ * read_committed read right after a commit could stop short of the transaction it just committed.
+ */
+export async function waitForTransactionMarkers(
+  kafka: KafkaClient,
+  topic: string,
+  timeoutMs = 10_000,
+): Promise<boolean> {
+  const admin = kafka.admin();
+  return eventually(
+    async () => {
+      const stable = await admin.listOffsets(topic, 'latest', { isolationLevel: 'read_committed' });
+      const high = await admin.listOffsets(topic, 'latest', { isolationLevel: 'read_uncommitted' });
+      return stable.every((s) => high.find((h) => h.partition === s.partition)?.offset === s.offset);
+    },
+    timeoutMs,
+    100,
+  );
 }
