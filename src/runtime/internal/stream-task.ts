@@ -121,6 +121,15 @@ export class StreamTask {
     return this.#executor.process(record);
   }
 
+  /**
+   * Called by the thread at the start of every commit of this task, before its output is flushed (inside
+   * the transaction under exactly_once_v2): the place where record caches forward what they hold, as Kafka
+   * Streams' `prepareCommit` flushes its caches. Records forwarded here are part of this commit.
+   */
+  prepareCommit(): void | Promise<void> {
+    return undefined;
+  }
+
   /** The checkpoint of this task's changelog positions after a commit. */
   checkpointsFor(positions: Map<string, bigint> | undefined): Map<string, bigint> {
     const out = new Map<string, bigint>();

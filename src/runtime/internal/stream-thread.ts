@@ -258,6 +258,10 @@ export class StreamThread {
     }
     try {
       if (this.#eos) await this.#beginTransaction();
+      for (const t of tasks) {
+        const p = t.prepareCommit();
+        if (p) await p;
+      }
       const positions = await this.#output.flush();
       if (this.#eos) {
         const producer = this.#producer as TransactionalProducer;
