@@ -42,7 +42,8 @@ export function prefixEnd(prefix: Uint8Array): Uint8Array | undefined {
   let end = prefix.byteLength;
   while (end > 0 && prefix[end - 1] === 0xff) end--;
   if (end === 0) return undefined;
-  const out = prefix.slice(0, end);
+  // A copy, never a view: Buffer#slice shares memory (Uint8Array#slice copies), and keys are often Buffers.
+  const out = Uint8Array.prototype.slice.call(prefix, 0, end);
   out[end - 1] = (out[end - 1] as number) + 1;
   return out;
 }
