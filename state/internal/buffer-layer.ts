@@ -111,7 +111,22 @@ export class BufferLayer {
   }
 
   get(store: string, key: Uint8Array): BufferedWrite | undefined {
-    return this.#stores.get(store)?.entries.get(toLatin1(key));
+    return this.#stores.get(store)?.entries.get(this.#id(key));
+  }
+
+  #lastKey: Uint8Array | undefined;
+  #lastId = '';
+
+  /**
+   * The map id of `key`. A store write usually follows a read of the same key bytes object (the typed layer
+   * reuses them): the last conversion is remembered by identity. Key bytes are never mutated once written.
+   */
+  #id(key: Uint8Array): string {
+    if (key !== this.#lastKey) {
+      this.#lastId = toLatin1(key);
+      this.#lastKey = key;
+    }
+    return this.#lastId;
   }
 
   getById(store: string, id: string): BufferedWrite | undefined {
@@ -124,7 +139,7 @@ export class BufferLayer {
       stage = new StoreStage();
       this.#stores.set(store, stage);
     }
-    const id = toLatin1(key);
+    const id = this.#id(key);
     const old = stage.entries.get(id);
     if (old === undefined) {
       this.#count++;

@@ -12,6 +12,8 @@ export class SerdeKeyValueStore<K, V> implements KeyValueStore<K, V> {
   readonly #inner: KeyValueBytesStore;
   readonly #keySerde: Serde<K>;
   readonly #valueSerde: Serde<V>;
+  #lastKey: unknown;
+  #lastKeyBytes: Uint8Array | undefined;
 
   constructor(inner: KeyValueBytesStore, keySerde: Serde<K>, valueSerde: Serde<V>) {
     this.name = inner.name;
@@ -77,7 +79,15 @@ export class SerdeKeyValueStore<K, V> implements KeyValueStore<K, V> {
   }
 
   #key(key: K): Uint8Array {
-    return this.#serde(() => this.#keySerde.serialize(key), 'serialize a key');
+    // A processor usually reads a key and then writes it (get → put): remember the last string key's bytes.
+    // Safe because serialized keys are never mutated by the layers below (they are map keys and LMDB keys).
+    if (typeof key === 'string' && key === this.#lastKey) return this.#lastKeyBytes!;
+    const bytes = this.#serde(() => this.#keySerde.serialize(key), 'serialize a key');
+    if (typeof key === 'string') {
+      this.#lastKey = key;
+      this.#lastKeyBytes = bytes;
+    }
+    return bytes;
   }
 
   #serializeValue(value: V): Uint8Array {

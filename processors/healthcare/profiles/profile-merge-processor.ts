@@ -57,8 +57,7 @@ export function profileMergeSupplier(
         profiles.put(event.patientId, next);
         const before = renderProfile(event.patientId, stored);
         const after = renderProfile(event.patientId, next);
-        if (JSON.stringify(before) === JSON.stringify(after)) return;
-        if (before === undefined && after === undefined) return;
+        if (sameView(before, after)) return;
         return ctx.forward({
           key: event.patientId,
           value: after ?? null,
@@ -68,4 +67,26 @@ export function profileMergeSupplier(
       },
     };
   };
+}
+
+/**
+ * True when both views show the same thing. Both are rendered with fields in sorted order, so equal views
+ * have equal key sequences; values are JSON, compared by identity first and by their JSON text when they
+ * are objects.
+ */
+function sameView(a: ProfileView | undefined, b: ProfileView | undefined): boolean {
+  if (a === undefined || b === undefined) return a === b;
+  const ka = Object.keys(a);
+  const kb = Object.keys(b);
+  if (ka.length !== kb.length) return false;
+  for (let i = 0; i < ka.length; i++) {
+    const k = ka[i]!;
+    if (k !== kb[i]) return false;
+    const va = a[k];
+    const vb = b[k];
+    if (va === vb) continue;
+    if (typeof va !== 'object' || typeof vb !== 'object' || va === null || vb === null) return false;
+    if (JSON.stringify(va) !== JSON.stringify(vb)) return false;
+  }
+  return true;
 }

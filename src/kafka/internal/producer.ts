@@ -6,7 +6,7 @@ import type {
   ProducerRecord,
   RecordMetadata,
 } from '../types.ts';
-import { baseOptions, tpKey } from './base-options.ts';
+import { baseOptions } from './base-options.ts';
 import { CloseGuard, wrapKafka } from './errors.ts';
 import { partitionFor } from './murmur2.ts';
 
@@ -53,10 +53,14 @@ export class RecordSender {
       'check that the topics exist (auto creation is off)',
       () => this.lib.metadata({ topics }),
     );
-    const messages: MessageToProduce[] = records.map((r) => {
-      const count = metadata.topics.get(r.topic)?.partitionsCount ?? 1;
-      const partition =
-        r.partition ?? (r.key === null ? this.#nextRoundRobin(r.topic, count) : partitionFor(r.key, count));
+    const messages: MessageToProduce[] = new Array(records.length);
+    for (let i = 0; i < records.length; i++) {
+      const r = records[i]!;
+      let partition = r.partition;
+      if (partition === undefined) {
+        const count = metadata.topics.get(r.topic)?.partitionsCount ?? 1;
+        partition = r.key === null ? this.#nextRoundRobin(r.topic, count) : partitionFor(r.key, count);
+      }
       const message: MessageToProduce = { topic: r.topic, partition };
       if (r.key !== null) message.key = r.key;
       if (r.value !== null) message.value = r.value;
@@ -64,25 +68,30 @@ export class RecordSender {
       if (r.headers !== undefined && r.headers.length > 0) {
         message.headers = new Map(r.headers.map(([k, v]) => [Buffer.from(k, 'utf8'), v]));
       }
-      return message;
-    });
+      messages[i] = message;
+    }
     const out: RecordMetadata[] = [];
     // One produce request per chunk, in order: a partition's batch must stay under the broker's
     // message.max.bytes (1 MiB by default), whatever one commit interval produced.
     for (const chunk of chunkByPartitionBytes(messages)) {
       const result = await send(chunk);
-      const base = new Map((result.offsets ?? []).map((o) => [tpKey(o.topic, o.partition), o.offset]));
-      const seen = new Map<string, bigint>();
+      // Base offset of each partition's batch, then each record's index within it (per topic, by partition:
+      // no string key per record).
+      const next = new Map<string, bigint[]>();
+      for (const o of result.offsets ?? []) {
+        let byPartition = next.get(o.topic);
+        if (byPartition === undefined) next.set(o.topic, (byPartition = []));
+        byPartition[o.partition] = o.offset;
+      }
       for (const m of chunk) {
-        const key = tpKey(m.topic, m.partition!);
-        const index = seen.get(key) ?? 0n;
-        seen.set(key, index + 1n);
-        const offset = base.get(key);
-        out.push({
-          topic: m.topic,
-          partition: m.partition!,
-          offset: offset === undefined || offset < 0n ? -1n : offset + index,
-        });
+        const byPartition = next.get(m.topic);
+        const offset = byPartition?.[m.partition!];
+        if (offset === undefined || offset < 0n) {
+          out.push({ topic: m.topic, partition: m.partition!, offset: -1n });
+          continue;
+        }
+        out.push({ topic: m.topic, partition: m.partition!, offset });
+        byPartition![m.partition!] = offset + 1n;
       }
     }
     return out;
@@ -146,7 +155,8 @@ export const MAX_REQUEST_BYTES = 8 * 1024 * 1024;
 export function chunkByPartitionBytes(messages: readonly MessageToProduce[]): MessageToProduce[][] {
   const chunks: MessageToProduce[][] = [];
   let chunk: MessageToProduce[] = [];
-  let perPartition = new Map<string, number>();
+  // topic → bytes per partition in the current chunk (arrays indexed by partition: no string key per record)
+  let perTopic = new Map<string, number[]>();
   let total = 0;
   for (const m of messages) {
     let size = 70 + (m.key?.length ?? 0) + (m.value?.length ?? 0);
@@ -154,19 +164,22 @@ export function chunkByPartitionBytes(messages: readonly MessageToProduce[]): Me
       const entries = m.headers instanceof Map ? [...m.headers] : Object.entries(m.headers);
       for (const [k, v] of entries) size += k.length + v.length + 8;
     }
-    const key = tpKey(m.topic, m.partition!);
-    const current = perPartition.get(key) ?? 0;
+    const partition = m.partition!;
+    let bytes = perTopic.get(m.topic);
+    const current = bytes?.[partition] ?? 0;
     if (
       chunk.length > 0 &&
       (current + size > MAX_PARTITION_BATCH_BYTES || total + size > MAX_REQUEST_BYTES)
     ) {
       chunks.push(chunk);
       chunk = [];
-      perPartition = new Map();
+      perTopic = new Map();
+      bytes = undefined;
       total = 0;
     }
     chunk.push(m);
-    perPartition.set(key, (perPartition.get(key) ?? 0) + size);
+    if (bytes === undefined) perTopic.set(m.topic, (bytes = []));
+    bytes[partition] = (bytes[partition] ?? 0) + size;
     total += size;
   }
   if (chunk.length > 0) chunks.push(chunk);

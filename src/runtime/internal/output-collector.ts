@@ -54,15 +54,30 @@ export class OutputCollector {
     const p = this.#send(batch.records).then(
       (metadata) => {
         if (generation !== this.#generation) return;
-        for (let i = 0; i < metadata.length; i++) {
-          if (batch.kinds[i] !== 'changelog') continue;
-          const m = metadata[i]!;
-          let task = this.#positions.get(batch.taskIds[i]!);
-          if (!task) this.#positions.set(batch.taskIds[i]!, (task = new Map()));
+        // Offsets grow within a partition, so only the last record of a run of one task's records to one
+        // changelog partition matters: look up and store once per run, not once per record.
+        let last: RecordMetadata | undefined;
+        let lastTask = '';
+        const record = (m: RecordMetadata, taskId: string) => {
+          let task = this.#positions.get(taskId);
+          if (!task) this.#positions.set(taskId, (task = new Map()));
           const key = `${m.topic}:${m.partition}`;
           const next = m.offset + 1n;
           if ((task.get(key) ?? -1n) < next) task.set(key, next);
+        };
+        for (let i = 0; i < metadata.length; i++) {
+          if (batch.kinds[i] !== 'changelog') continue;
+          const m = metadata[i]!;
+          const taskId = batch.taskIds[i]!;
+          if (
+            last !== undefined &&
+            (last.partition !== m.partition || last.topic !== m.topic || lastTask !== taskId)
+          )
+            record(last, lastTask);
+          last = m;
+          lastTask = taskId;
         }
+        if (last !== undefined) record(last, lastTask);
       },
       (err: unknown) => {
         if (generation === this.#generation) this.#error ??= err;
@@ -97,6 +112,8 @@ export class OutputCollector {
   }
 }
 
+const NO_HEADERS: NonNullable<ProducerRecord['headers']> = Object.freeze([]);
+
 /** Converts a processor-side record for the Kafka producer. */
 export function toProducerRecord(
   topic: string,
@@ -111,7 +128,10 @@ export function toProducerRecord(
     key: key === null ? null : toBuffer(key),
     value: value === null ? null : toBuffer(value),
     timestamp: BigInt(Math.trunc(timestamp)),
-    headers: headers.map((h) => [h.key, h.value === null ? Buffer.alloc(0) : toBuffer(h.value)] as const),
+    headers:
+      headers.length === 0
+        ? NO_HEADERS
+        : headers.map((h) => [h.key, h.value === null ? Buffer.alloc(0) : toBuffer(h.value)] as const),
     ...(partition !== undefined ? { partition } : {}),
   };
 }

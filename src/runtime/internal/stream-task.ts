@@ -66,14 +66,17 @@ export class StreamTask {
     this.#output = options.output;
     this.writeBuffer = createWriteBuffer(options.backend);
     this.lifecycle = new TaskLifecycle(this.id, (from, to) => options.onStateChange?.(this.id, from, to));
+    const changelogTopics = new Map<string, string>();
+    for (const s of options.subtopology.stores)
+      if (s.changelogTopic) changelogTopics.set(s.name, s.changelogTopic);
     const changelog: ChangelogSink = {
       append: (store, key, value) => {
-        const spec = this.subtopology.stores.find((s) => s.name === store);
-        if (!spec?.changelogTopic) return;
+        const topic = changelogTopics.get(store);
+        if (topic === undefined) return;
         this.#output.add(
           this.id,
           'changelog',
-          toProducerRecord(spec.changelogTopic, key, value, Date.now(), [], this.partition),
+          toProducerRecord(topic, key, value, Date.now(), [], this.partition),
         );
       },
     };

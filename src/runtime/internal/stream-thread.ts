@@ -24,6 +24,9 @@ import { TaskManager } from './task-manager.ts';
 import { commitFailed, MAX_MIGRATIONS, rewindToCommitted, taskMigrationReason } from './task-migration.ts';
 import type { StoreRestoreProgress } from './task-restorer.ts';
 
+/** Shared by every record without headers (most): one allocation less per record. Never mutated. */
+const NO_HEADERS: SourceRecord['headers'] = Object.freeze([]) as unknown as SourceRecord['headers'];
+
 /** What a stream thread is given by the application. */
 export interface StreamThreadOptions {
   config: StreamsConfig;
@@ -180,7 +183,7 @@ export class StreamThread {
           key: r.key,
           value: r.value,
           timestamp: Number(r.timestamp),
-          headers: r.headers.map(([k, v]) => ({ key: k, value: v })),
+          headers: r.headers.length === 0 ? NO_HEADERS : r.headers.map(([k, v]) => ({ key: k, value: v })),
         });
       }
     }
