@@ -1,78 +1,107 @@
 import type { KeyValueStore, Processor, ProcessorSupplier, StreamRecord } from '../../../src/index.ts';
-import { geodesicDistance } from './geodesic.ts';
+import { CellLocations, type CellLocation } from './cell-locations.ts';
+import { geodesicDistance, surelyFartherThan } from './geodesic.ts';
 import type { GeoParams } from './geo-params.ts';
-import {
-  connectionKey,
-  type CellMessage,
-  type ConnectionEntry,
-  type IndexedLocation,
-} from './indexed-location.ts';
+import { connectionKey, type ConnectionEntry, type VersionedLocation } from './indexed-location.ts';
+import { decodeCellMessage } from './location-codec.ts';
 
 /**
- * Second stage of person connections (partitioned by cell): keeps the locations of each cell in
- * `cell-locations` (key `<cell>|<locationId>`) and, as they come and go, adds or retracts their matches in
- * `person-connections`, both directions. A pair is handled only in the home cell of its location with the
+ * Second stage of person connections (partitioned by cell): keeps the locations of each cell in one entry
+ * of `cell-locations` (key = cell id, value: {@link CellLocations}) and, as they come and go, adds or
+ * retracts their matches in `person-connections`, both directions. The input is a cell message in the
+ * binary form of location-codec.ts. A pair is handled only in the home cell of its location with the
  * smaller locationId (see geo-cells.ts), so it is stored exactly once, whatever the arrival order. Pairs of
  * one person's own locations are not connections (the replaced API matched other persons only).
  */
 export function connectionMatcherSupplier(
   geo: GeoParams,
   params: Readonly<Record<string, unknown>> = {},
-): ProcessorSupplier<string, CellMessage> {
+): ProcessorSupplier<string, Uint8Array> {
   const cellStoreName = typeof params.cellStore === 'string' ? params.cellStore : 'cell-locations';
   const connStoreName =
     typeof params.connectionStore === 'string' ? params.connectionStore : 'person-connections';
-  return (): Processor<string, CellMessage> => {
-    let cells!: KeyValueStore<string, IndexedLocation>;
+  const max = geo.maxDistanceMeters;
+  return (): Processor<string, Uint8Array> => {
+    let cells!: KeyValueStore<string, Uint8Array>;
     let connections!: KeyValueStore<string, ConnectionEntry>;
+    const retract = (own: VersionedLocation, other: VersionedLocation) =>
+      void connections.delete(connectionKey(own, other));
+    const add = (own: VersionedLocation, other: VersionedLocation, distance: number) =>
+      connections.put(connectionKey(own, other), { own, other, distance });
     return {
       init(context) {
-        cells = context.getStateStore<KeyValueStore<string, IndexedLocation>>(cellStoreName);
+        cells = context.getStateStore<KeyValueStore<string, Uint8Array>>(cellStoreName);
         connections = context.getStateStore<KeyValueStore<string, ConnectionEntry>>(connStoreName);
       },
-      async process(record: StreamRecord<string, CellMessage>) {
+      process(record: StreamRecord<string, Uint8Array>) {
         const cell = record.key;
-        const { op, loc } = record.value;
-        const slot = `${cell}|${loc.locationId}`;
-        const present = cells.get(slot);
+        const { op, loc } = decodeCellMessage(record.value);
+        let here = new CellLocations(cells.get(cell));
+        const at = here.find(loc.locationId);
+        const present = at < 0 ? undefined : here.at(at);
         if (op === 'remove') {
           if (present === undefined || present.v !== loc.v) return;
-          cells.delete(slot);
-          await forEachPair(cell, loc, (own, other) => void connections.delete(connectionKey(own, other)));
+          here = here.without(at);
+          store(cell, here);
+          forEachPair(here, present, retract);
           return;
         }
         if (present !== undefined) {
           if (present.v === loc.v) return; // a replay of what is already applied
-          cells.delete(slot);
-          await forEachPair(
-            cell,
-            present,
-            (own, other) => void connections.delete(connectionKey(own, other)),
-          );
+          here = here.without(at);
+          forEachPair(here, present, retract);
         }
-        await forEachPair(cell, loc, (own, other, distance) => {
-          connections.put(connectionKey(own, other), { own, other, distance });
-        });
-        cells.put(slot, loc);
+        const { home, ...event } = loc;
+        const own: CellLocation = { ...event, atHome: home === cell };
+        forEachPair(here, own, add);
+        store(cell, here.with(own));
       },
     };
 
-    /** Calls `f` for both directions of every pair of `loc` with the cell's locations this cell reports. */
-    async function forEachPair(
-      cell: string,
-      loc: IndexedLocation,
-      f: (own: IndexedLocation, other: IndexedLocation, distance: number) => void,
-    ): Promise<void> {
-      for await (const { value: other } of cells.prefixScan(`${cell}|`)) {
-        if (other.locationId === loc.locationId || other.personId === loc.personId) continue;
-        const ref = other.locationId < loc.locationId ? other : loc;
-        if (ref.home !== cell) continue;
-        const there = geodesicDistance(loc.latitude, loc.longitude, other.latitude, other.longitude);
-        const back = geodesicDistance(other.latitude, other.longitude, loc.latitude, loc.longitude);
-        if (Math.min(there, back) > geo.maxDistanceMeters) continue;
-        f(loc, other, there);
-        f(other, loc, back);
+    function store(cell: string, locations: CellLocations): void {
+      const bytes = locations.toBytes();
+      if (bytes === undefined) cells.delete(cell);
+      else cells.put(cell, bytes);
+    }
+
+    /**
+     * Calls `f` for both directions of every pair of `loc` with the cell's other locations that this cell
+     * reports. Reads four numbers of each entry; decodes only the ones within the distance.
+     */
+    function forEachPair(
+      here: CellLocations,
+      loc: CellLocation,
+      f: (own: VersionedLocation, other: VersionedLocation, distance: number) => void,
+    ): void {
+      const { latitude, longitude } = loc;
+      let own: VersionedLocation | undefined;
+      for (let o = here.first; o < here.end; o = here.next(o)) {
+        const otherId = here.locationId(o);
+        if (otherId === loc.locationId || here.personId(o) === loc.personId) continue;
+        if (!(otherId < loc.locationId ? here.atHome(o) : loc.atHome)) continue;
+        const lat = here.latitude(o);
+        const lon = here.longitude(o);
+        if (surelyFartherThan(latitude, longitude, lat, lon, max)) continue;
+        const there = geodesicDistance(latitude, longitude, lat, lon);
+        const back = geodesicDistance(lat, lon, latitude, longitude);
+        if (Math.min(there, back) > max) continue;
+        own ??= versioned(loc);
+        const other = versioned(here.at(o));
+        f(own, other, there);
+        f(other, own, back);
       }
     }
+  };
+}
+
+/** The location without its cell-relative flag, as a connection stores it. */
+function versioned(l: CellLocation): VersionedLocation {
+  return {
+    locationId: l.locationId,
+    personId: l.personId,
+    latitude: l.latitude,
+    longitude: l.longitude,
+    creationNanos: l.creationNanos,
+    v: l.v,
   };
 }

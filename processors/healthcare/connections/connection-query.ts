@@ -1,6 +1,6 @@
 import { MillraceError } from '../../../src/index.ts';
 import { formatRfc3339Utc, parseRfc3339 } from '../../../src/index.ts';
-import type { ConnectionEntry, IndexedLocation } from './indexed-location.ts';
+import type { ConnectionEntry, VersionedLocation } from './indexed-location.ts';
 import type { Person } from './person-event.ts';
 
 /** A connection query of the replaced API: `?start_date=YYYY-MM-DD&end_date=YYYY-MM-DD&distance=N`. */
@@ -88,7 +88,7 @@ export function personRow(p: Person): ConnectionRow['person'] {
   return { id: p.personId, first_name: p.firstName, last_name: p.lastName, company_name: p.companyName };
 }
 
-function toRow(p: Person, l: IndexedLocation): ConnectionRow {
+function toRow(p: Person, l: VersionedLocation): ConnectionRow {
   return {
     person: personRow(p),
     location: {

@@ -4,8 +4,7 @@ import type { LocationEvent } from './location-event.ts';
  * A location as the spatial index carries it: the event, its version (the input offset of the record
  * that set it: a location sent again with the same locationId gets a new version) and its home cell.
  */
-export interface IndexedLocation extends LocationEvent {
-  readonly v: number;
+export interface IndexedLocation extends VersionedLocation {
   readonly home: string;
 }
 
@@ -15,10 +14,15 @@ export interface CellMessage {
   readonly loc: IndexedLocation;
 }
 
+/** A location and its version, as a connection records it. */
+export interface VersionedLocation extends LocationEvent {
+  readonly v: number;
+}
+
 /** One materialized connection (store `person-connections`): a location of a person and one near it. */
 export interface ConnectionEntry {
-  readonly own: IndexedLocation;
-  readonly other: IndexedLocation;
+  readonly own: VersionedLocation;
+  readonly other: VersionedLocation;
   /** Geodesic distance from own to other, meters. */
   readonly distance: number;
 }
@@ -29,7 +33,7 @@ export interface ConnectionEntry {
  * prefix `<personId>|`. The versions make each (add, retract) pair of one cell touch only its own entry,
  * so matches of an old position retracted by one cell never erase matches of the new one added by another.
  */
-export function connectionKey(own: IndexedLocation, other: IndexedLocation): string {
+export function connectionKey(own: VersionedLocation, other: VersionedLocation): string {
   return `${own.personId}|${own.locationId}|${other.locationId}|${own.v}|${other.v}`;
 }
 
