@@ -1,6 +1,10 @@
 import { MillraceError } from '../src/errors/index.ts';
 import type { ChangelogSink } from './changelog-sink.ts';
 import { BufferedBytesStore } from './internal/buffered-bytes-store.ts';
+import { CachingBytesStore } from './internal/caching-bytes-store.ts';
+import { CachingKeyValueStore } from './internal/caching-key-value-store.ts';
+import type { CacheRecordContext } from './internal/named-cache.ts';
+import type { ThreadCache } from './internal/thread-cache.ts';
 import { ChangeLoggingBytesStore } from './internal/change-logging-bytes-store.ts';
 import { MeteredKeyValueStore } from './internal/metered-key-value-store.ts';
 import { SerdeKeyValueStore } from './internal/serde-key-value-store.ts';
@@ -19,6 +23,28 @@ export interface StoreBuildContext {
   changelog?: ChangelogSink;
   /** Adds the metered layer when given. */
   metrics?: StoreMetrics;
+  /** The thread's record cache: a store built with caching enabled caches only when it is given. */
+  cache?: StoreCacheContext;
+}
+
+/** Where a task's cached stores keep their entries (`statestore.cache.max.bytes`). */
+export interface StoreCacheContext {
+  readonly thread: ThreadCache;
+  /** Names this task's caches in the thread's (`<taskId>-<store>`). */
+  readonly taskId: string;
+  /** The time and headers of the record being processed, kept with each cached write. */
+  readonly recordContext: () => CacheRecordContext | undefined;
+}
+
+/** The caching layer over `bytes` when the store caches and the task has a cache; else `bytes` as is. */
+export function cachingLayer(
+  bytes: KeyValueBytesStore,
+  cachingEnabled: boolean,
+  context: StoreBuildContext,
+): CachingBytesStore | undefined {
+  const cache = context.cache;
+  if (!cachingEnabled || cache === undefined || cache.thread.maxBytes <= 0) return undefined;
+  return new CachingBytesStore(bytes, cache.thread, `${cache.taskId}-${bytes.name}`, cache.recordContext);
 }
 
 /**
@@ -33,9 +59,16 @@ export interface KeyValueStoreBuilder<K, V> {
   withLoggingEnabled(config?: Record<string, string>): KeyValueStoreBuilder<K, V>;
   /** No changelog: the store is lost with its task directory (Kafka Streams' withLoggingDisabled). */
   withLoggingDisabled(): KeyValueStoreBuilder<K, V>;
+  readonly cachingEnabled: boolean;
   /**
-   * The stack: metered (with `context.metrics`) → serdes → change-logging (when enabled) → write buffer →
-   * backend.
+   * Caches writes in the task's record cache (`statestore.cache.max.bytes`, Kafka Streams'
+   * `withCachingEnabled`): the changelog and store below see a key once per commit or eviction.
+   */
+  withCachingEnabled(): KeyValueStoreBuilder<K, V>;
+  withCachingDisabled(): KeyValueStoreBuilder<K, V>;
+  /**
+   * The stack: metered (with `context.metrics`) → serdes → cache (when enabled and `context.cache` is
+   * given) → change-logging (when enabled) → write buffer → backend.
    */
   build(context: StoreBuildContext): KeyValueStore<K, V>;
 }
@@ -46,6 +79,7 @@ interface BuilderState<K, V> {
   valueSerde: Serde<V>;
   loggingEnabled: boolean;
   logConfig: Readonly<Record<string, string>>;
+  cachingEnabled: boolean;
 }
 
 function builder<K, V>(state: BuilderState<K, V>): KeyValueStoreBuilder<K, V> {
@@ -56,6 +90,9 @@ function builder<K, V>(state: BuilderState<K, V>): KeyValueStoreBuilder<K, V> {
     withLoggingEnabled: (config = {}) =>
       builder({ ...state, loggingEnabled: true, logConfig: Object.freeze({ ...config }) }),
     withLoggingDisabled: () => builder({ ...state, loggingEnabled: false, logConfig: Object.freeze({}) }),
+    cachingEnabled: state.cachingEnabled,
+    withCachingEnabled: () => builder({ ...state, cachingEnabled: true }),
+    withCachingDisabled: () => builder({ ...state, cachingEnabled: false }),
     build(context) {
       let bytes: KeyValueBytesStore = new BufferedBytesStore(state.name, context.writeBuffer);
       if (state.loggingEnabled) {
@@ -67,8 +104,12 @@ function builder<K, V>(state: BuilderState<K, V>): KeyValueStoreBuilder<K, V> {
         }
         bytes = new ChangeLoggingBytesStore(bytes, context.changelog);
       }
-      const typed = new SerdeKeyValueStore(bytes, state.keySerde, state.valueSerde);
-      return context.metrics === undefined ? typed : new MeteredKeyValueStore(typed, context.metrics);
+      const cache = cachingLayer(bytes, state.cachingEnabled, context);
+      const serde = new SerdeKeyValueStore(cache ?? bytes, state.keySerde, state.valueSerde);
+      const typed = context.metrics === undefined ? serde : new MeteredKeyValueStore(serde, context.metrics);
+      return cache === undefined
+        ? typed
+        : new CachingKeyValueStore(typed, cache, state.keySerde, state.valueSerde);
     },
   };
 }
@@ -85,13 +126,20 @@ function builder<K, V>(state: BuilderState<K, V>): KeyValueStoreBuilder<K, V> {
  * ```
  */
 export const Stores = {
-  /** A key-value store with logging enabled (the default, as in Kafka Streams). */
+  /** A key-value store with logging enabled and caching disabled (the defaults, as in Kafka Streams). */
   keyValueStoreBuilder<K, V>(
     name: string,
     keySerde: Serde<K>,
     valueSerde: Serde<V>,
   ): KeyValueStoreBuilder<K, V> {
     assertStoreName(name);
-    return builder({ name, keySerde, valueSerde, loggingEnabled: true, logConfig: Object.freeze({}) });
+    return builder({
+      name,
+      keySerde,
+      valueSerde,
+      loggingEnabled: true,
+      logConfig: Object.freeze({}),
+      cachingEnabled: false,
+    });
   },
 } as const;

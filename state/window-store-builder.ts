@@ -1,16 +1,18 @@
 import { MillraceError } from '../src/errors/index.ts';
 import { BufferedBytesStore } from './internal/buffered-bytes-store.ts';
+import { CachingWindowStore } from './internal/caching-window-store.ts';
 import { ChangeLoggingBytesStore } from './internal/change-logging-bytes-store.ts';
 import { assertStoreName } from './internal/store-name.ts';
 import { buildWindowedStore } from './internal/windowed-store-impl.ts';
 import type { KeyValueBytesStore } from './key-value-bytes-store.ts';
 import type { Serde } from './serde.ts';
-import type { StoreBuildContext } from './store-builder.ts';
+import { cachingLayer, type StoreBuildContext } from './store-builder.ts';
 import type { SessionStore, WindowStore, WindowedStoreOptions } from './window-store.ts';
 
 /**
- * Builds a task's window or session store: typed layer → segmented layout → change-logging (when `logged`)
- * → write buffer → backend, the key-value builder's stack with a windowed key layout on top.
+ * Builds a task's window or session store: typed layer → segmented layout → cache (a window store with
+ * `cached` when `context.cache` is given) → change-logging (when `logged`) → write buffer → backend, the
+ * key-value builder's stack with a windowed key layout on top. Session stores are never cached here.
  *
  * @example
  * ```ts
@@ -25,6 +27,7 @@ export function buildWindowStore(
   options: WindowedStoreOptions,
   logged: boolean,
   context: StoreBuildContext,
+  cached = false,
 ): WindowStore<unknown, unknown> | SessionStore<unknown, unknown> {
   assertStoreName(name);
   if (!(options.retentionMs >= 1)) {
@@ -43,5 +46,9 @@ export function buildWindowStore(
     }
     bytes = new ChangeLoggingBytesStore(bytes, context.changelog);
   }
-  return buildWindowedStore(bytes, keySerde, valueSerde, options);
+  const cache = cachingLayer(bytes, cached && options.kind === 'window', context);
+  const store = buildWindowedStore(cache ?? bytes, keySerde, valueSerde, options);
+  return cache === undefined || store.kind !== 'window'
+    ? store
+    : new CachingWindowStore(store, cache, keySerde, valueSerde);
 }

@@ -81,6 +81,12 @@ export const STREAMS_CONFIG = {
     64 * 1024 * 1024,
     types.int({ min: 0 }),
   ),
+  'statestore.cache.max.bytes': key(
+    'statestore.cache.max.bytes',
+    "Record cache of the stream thread, shared by its tasks (Kafka Streams' statestore.cache.max.bytes): DSL aggregations keep updates there and write, log and forward each key once per commit or when evicted (least recently used first). 0 disables it: one store write, changelog record and downstream update per update.",
+    10 * 1024 * 1024,
+    types.int({ min: 0 }),
+  ),
   'deserialization.exception.handler': key(
     'deserialization.exception.handler',
     'On a record that cannot be deserialized: continue (log, count, skip), fail (stop the application), or dlq (send to the dead-letter topic).',

@@ -24,6 +24,11 @@ export interface StoreSpec {
   /** Whether writes are logged to `changelogTopic`. */
   readonly logged: boolean;
   /**
+   * Whether writes go through the task's record cache (`statestore.cache.max.bytes`): DSL aggregations and
+   * materialized tables, unless materialized with `cachingEnabled: false`. Session stores never cache.
+   */
+  readonly cached?: boolean;
+  /**
    * `<application.id>-<store>-changelog` when logged. For a global store, its source topic (a global
    * store restores from the topic it reads, as in Kafka Streams). Undefined when not logged.
    */

@@ -1,7 +1,7 @@
 import type { StateStore } from '../../state/types.ts';
 import { TaskExecutor } from './internal/task-executor.ts';
 import type { RecordCollector } from './record-collector.ts';
-import type { Headers } from './record.ts';
+import type { Headers, StreamRecord } from './record.ts';
 import type { StoreSpec, SubtopologySpec } from './subtopology-spec.ts';
 
 /** A consumed record, still serialized, as the runtime hands it to a task. */
@@ -84,6 +84,14 @@ export interface Task {
   getStateStore(name: string): StateStore | undefined;
   /** The stores this task made, by name. */
   stores(): ReadonlyMap<string, StateStore>;
+  /**
+   * Flushes the record caches of this task's stores, in store order: each writes its dirty entries to the
+   * store below and its processor forwards them downstream (Kafka Streams' `flushCache` in
+   * `prepareCommit`). The runtime calls it at the start of every commit, the test driver after each record.
+   */
+  flushCaches(): void | Promise<void>;
+  /** The time and headers of the record the current processor is processing (undefined between records). */
+  currentRecordContext(): Pick<StreamRecord<unknown, unknown>, 'timestamp' | 'headers'> | undefined;
   /** Calls `close` on every processor and cancels punctuators. Stores are the runtime's to flush and close. */
   close(): void;
 }

@@ -11,6 +11,12 @@ export interface TopologyTestDriverOptions {
   applicationId?: string;
   /** The mocked wall clock's start (ms); default `Date.now()`. */
   initialWallClockTimeMs?: number;
+  /**
+   * `statestore.cache.max.bytes` of the driver's tasks (default 10 MiB; 0: no cache). As in Kafka Streams'
+   * driver, caches are flushed after every record and every wall-clock punctuation, so cached aggregations
+   * still emit once per input record; a cache only folds several updates of one key by one record.
+   */
+  cacheMaxBytes?: number;
 }
 
 /**

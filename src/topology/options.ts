@@ -49,6 +49,12 @@ export interface Materialized<K, V> {
   loggingEnabled?: boolean;
   /** Disk-backed (default true); false for an in-memory store. */
   persistent?: boolean;
+  /**
+   * Aggregations: keep updates in the record cache (`statestore.cache.max.bytes`) and forward, log and
+   * store each key once per commit or eviction (default true, as Kafka Streams' `withCachingEnabled`);
+   * false forwards every update (`withCachingDisabled`).
+   */
+  cachingEnabled?: boolean;
 }
 
 /** An explicit repartition. */

@@ -1,3 +1,4 @@
+import { asCachedStore, type CachedStore } from '../../../state/internal/cached-store.ts';
 import type { StateStore } from '../../../state/types.ts';
 import { MillraceError, isMillraceError } from '../../errors/index.ts';
 import { TIMESTAMP_NANOS_HEADER, type ExtractedTimestamp } from '../../time/timestamp-extractor.ts';
@@ -39,6 +40,7 @@ export class TaskExecutor implements Task {
   #busy = false;
   #metadata: RecordMetadata | undefined;
   #currentNode: string | undefined;
+  #currentRecord: StreamRecord<unknown, unknown> | undefined;
 
   constructor(options: TaskOptions) {
     this.#options = options;
@@ -115,20 +117,8 @@ export class TaskExecutor implements Task {
     };
     // Stream time advances before processing, as Kafka's partition group does, so processors see it.
     if (timestamp > this.#streamTime) this.#streamTime = timestamp;
-    this.#busy = true;
-    let result: unknown;
-    try {
-      result = this.forwardTo(source.children, streamRecord);
-    } catch (err) {
-      const wrapped = this.#wrap(err);
-      this.#done();
-      throw wrapped;
-    }
-    if (!isPromise(result) && this.#pending.size === 0) {
-      this.#done();
-      return this.#punctuateStreamTime();
-    }
-    return this.#finishAsync(result).then(() => this.#punctuateStreamTime());
+    const done = this.#runBusy(() => this.forwardTo(source.children, streamRecord));
+    return isPromise(done) ? done.then(() => this.#punctuateStreamTime()) : this.#punctuateStreamTime();
   }
 
   punctuateWallClock(nowMs?: number): void | Promise<void> {
@@ -146,6 +136,21 @@ export class TaskExecutor implements Task {
 
   stores(): ReadonlyMap<string, StateStore> {
     return this.#stores;
+  }
+
+  flushCaches(): void | Promise<void> {
+    if (this.#state !== 'running' || this.#busy) throw this.#stateError('flush its caches');
+    const cached: CachedStore<unknown, unknown>[] = [];
+    for (const store of this.#stores.values()) {
+      const c = asCachedStore(store);
+      if (c !== undefined) cached.push(c);
+    }
+    if (cached.length === 0) return undefined;
+    return this.#runBusy(() => sequence(cached, (c) => c.flushCache()));
+  }
+
+  currentRecordContext(): StreamRecord<unknown, unknown> | undefined {
+    return this.#currentRecord;
   }
 
   close(): void {
@@ -219,7 +224,14 @@ export class TaskExecutor implements Task {
   #run(node: RuntimeNode, record: StreamRecord<unknown, unknown>): unknown {
     if (node.spec.kind === 'sink') return this.#send(node.spec, record);
     this.#currentNode = node.spec.name;
-    return node.processor?.process(record);
+    // The record context of cached writes; the parent's comes back once the child returns.
+    const parent = this.#currentRecord;
+    this.#currentRecord = record;
+    try {
+      return node.processor?.process(record);
+    } finally {
+      this.#currentRecord = parent;
+    }
   }
 
   #send(sink: SinkNodeSpec, record: StreamRecord<unknown, unknown>): void {
@@ -330,6 +342,7 @@ export class TaskExecutor implements Task {
   #done(): void {
     this.#busy = false;
     this.#metadata = undefined;
+    this.#currentRecord = undefined;
     this.#pending.clear();
   }
 
@@ -339,13 +352,20 @@ export class TaskExecutor implements Task {
   }
 
   #punctuate(queue: PunctuationQueue, now: number): void | Promise<void> {
+    return this.#runBusy(() =>
+      queue.maybePunctuate(now, (node, punctuate) => {
+        this.#currentNode = node;
+        return punctuate();
+      }),
+    );
+  }
+
+  /** Runs work of this task (a record, punctuators, a cache flush) and what it left pending; errors wrapped. */
+  #runBusy(work: () => unknown): void | Promise<void> {
     this.#busy = true;
     let result: unknown;
     try {
-      result = queue.maybePunctuate(now, (node, punctuate) => {
-        this.#currentNode = node;
-        return punctuate();
-      });
+      result = work();
     } catch (err) {
       const wrapped = this.#wrap(err);
       this.#done();
@@ -353,7 +373,7 @@ export class TaskExecutor implements Task {
     }
     if (!isPromise(result) && this.#pending.size === 0) {
       this.#done();
-      return;
+      return undefined;
     }
     return this.#finishAsync(result);
   }

@@ -1,13 +1,18 @@
 import { Stores, type ChangelogSink, type WriteBuffer } from '../../../state/index.ts';
+import type { StoreCacheContext } from '../../../state/store-builder.ts';
 import type { StateStore } from '../../../state/types.ts';
 import { buildWindowStore } from '../../../state/window-store-builder.ts';
 import { MillraceError } from '../../errors/index.ts';
 import type { StoreSpec } from '../../processor/subtopology-spec.ts';
 
-/** What a task gives the store factory: its write buffer (over its backend) and its changelog sink. */
+/**
+ * What a task gives the store factory: its write buffer (over its backend), its changelog sink, and the
+ * thread's record cache (stores whose spec says `cached` cache in it; none without it).
+ */
 export interface TaskStoreContext {
   writeBuffer: WriteBuffer;
   changelog: ChangelogSink;
+  cache?: StoreCacheContext;
 }
 
 /**
@@ -27,11 +32,20 @@ export function buildStore(spec: StoreSpec, context: TaskStoreContext): StateSto
           `${spec.type} store "${spec.name}" has no matching windowed layout: build the topology through the DSL`,
         );
       }
-      return buildWindowStore(spec.name, spec.keySerde, spec.valueSerde, spec.windowed, spec.logged, context);
+      return buildWindowStore(
+        spec.name,
+        spec.keySerde,
+        spec.valueSerde,
+        spec.windowed,
+        spec.logged,
+        context,
+        spec.cached === true,
+      );
     }
     case 'key-value': {
       const builder = Stores.keyValueStoreBuilder(spec.name, spec.keySerde, spec.valueSerde);
-      return (spec.logged ? builder.withLoggingEnabled() : builder.withLoggingDisabled()).build(context);
+      const logged = spec.logged ? builder.withLoggingEnabled() : builder.withLoggingDisabled();
+      return (spec.cached === true ? logged.withCachingEnabled() : logged).build(context);
     }
     default:
       throw new MillraceError(

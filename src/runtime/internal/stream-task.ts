@@ -5,7 +5,9 @@ import {
   type StoreBackend,
   type WriteBuffer,
 } from '../../../state/index.ts';
+import { ThreadCache } from '../../../state/internal/thread-cache.ts';
 import type { StateStore } from '../../../state/types.ts';
+import { STREAMS_CONFIG } from '../../config/streams-config.ts';
 import { createTask, type SourceRecord, type Task } from '../../processor/index.ts';
 import type { StoreSpec, SubtopologySpec } from '../../processor/subtopology-spec.ts';
 import { TaskLifecycle, type TaskLifecycleState } from '../task-lifecycle.ts';
@@ -23,6 +25,23 @@ export interface StreamTaskOptions {
   onStateChange?: (taskId: string, from: TaskLifecycleState, to: TaskLifecycleState) => void;
   /** A processor counted a dropped (late) record. */
   onDroppedRecord?: () => void;
+  /** `statestore.cache.max.bytes` (default 10 MiB); 0: no record cache. */
+  cacheMaxBytes?: number;
+}
+
+/**
+ * The record cache of each stream thread, found through the thread's output collector (one per thread),
+ * so the thread's tasks share one budget as in Kafka Streams; it goes with the thread.
+ */
+const threadCaches = new WeakMap<OutputCollector, ThreadCache>();
+
+function threadCacheOf(output: OutputCollector, maxBytes: number): ThreadCache {
+  let cache = threadCaches.get(output);
+  if (cache === undefined || cache.maxBytes !== maxBytes) {
+    cache = new ThreadCache(maxBytes);
+    threadCaches.set(output, cache);
+  }
+  return cache;
 }
 
 /** A logged store's changelog partition. */
@@ -56,6 +75,7 @@ export class StreamTask {
   readonly consumed = new Map<string, bigint>();
   readonly #executor: Task;
   readonly #output: OutputCollector;
+  readonly #cache: ThreadCache;
   #initialized = false;
 
   constructor(options: StreamTaskOptions) {
@@ -64,6 +84,10 @@ export class StreamTask {
     this.id = `${options.subtopology.id}_${options.partition}`;
     this.backend = options.backend;
     this.#output = options.output;
+    this.#cache = threadCacheOf(
+      options.output,
+      options.cacheMaxBytes ?? STREAMS_CONFIG['statestore.cache.max.bytes'].default ?? 0,
+    );
     this.writeBuffer = createWriteBuffer(options.backend);
     this.lifecycle = new TaskLifecycle(this.id, (from, to) => options.onStateChange?.(this.id, from, to));
     const changelogTopics = new Map<string, string>();
@@ -94,7 +118,16 @@ export class StreamTask {
             toProducerRecord(topic, key, value, timestamp, headers, partition),
           ),
       },
-      storeFactory: (spec: StoreSpec) => buildStore(spec, { writeBuffer: this.writeBuffer, changelog }),
+      storeFactory: (spec: StoreSpec) =>
+        buildStore(spec, {
+          writeBuffer: this.writeBuffer,
+          changelog,
+          cache: {
+            thread: this.#cache,
+            taskId: this.id,
+            recordContext: () => this.#executor.currentRecordContext(),
+          },
+        }),
     });
   }
 
@@ -130,7 +163,8 @@ export class StreamTask {
    * Streams' `prepareCommit` flushes its caches. Records forwarded here are part of this commit.
    */
   prepareCommit(): void | Promise<void> {
-    return undefined;
+    if (!this.#initialized || this.lifecycle.state !== 'RUNNING') return undefined;
+    return this.#executor.flushCaches();
   }
 
   /** The checkpoint of this task's changelog positions after a commit. */
@@ -151,6 +185,8 @@ export class StreamTask {
     try {
       if (this.#initialized) this.#executor.close();
     } finally {
+      // A clean close committed (and so flushed) first; a dirty one drops what the cache still held.
+      for (const spec of this.subtopology.stores) this.#cache.close(`${this.id}-${spec.name}`);
       this.queue.clear();
       this.lifecycle.transitionTo('CLOSED');
       await this.backend.close();

@@ -1,4 +1,6 @@
 import { createWriteBuffer } from '../../../state/index.ts';
+import { ThreadCache } from '../../../state/internal/thread-cache.ts';
+import type { StoreCacheContext } from '../../../state/store-builder.ts';
 import { createMemoryBackend } from '../../../state/memory/index.ts';
 import type { KeyValueStore, StateStore } from '../../../state/types.ts';
 import type { SessionStore, WindowStore } from '../../../state/window-store.ts';
@@ -48,7 +50,13 @@ export class DriverImpl implements TopologyTestDriver {
         headers: Headers,
       ) => this.#capture(topic, { key, value, timestamp, headers }),
     };
-    const storeFactory = (spec: StoreSpec): StateStore => memoryStore(spec);
+    const cache = new ThreadCache(options.cacheMaxBytes ?? 10 * 1024 * 1024);
+    const storeFactory = (spec: StoreSpec, taskId: string): StateStore =>
+      memoryStore(spec, {
+        thread: cache,
+        taskId,
+        recordContext: () => this.#tasks.get(taskId)?.currentRecordContext(),
+      });
     for (const sub of this.#compiled.globalSubtopologies) {
       const task = createTask({
         applicationId: this.#compiled.applicationId,
@@ -235,8 +243,11 @@ export class DriverImpl implements TopologyTestDriver {
         timestamp: r.timestamp,
         headers: r.headers,
       });
-      // Kafka's driver also gives wall-clock punctuators a chance after every record.
-      const result = isPromise(processed) ? processed.then(() => this.#punctuateAll()) : this.#punctuateAll();
+      // Kafka's driver commits after every record (so caches flush), then gives wall-clock punctuators a
+      // chance.
+      const result = isPromise(processed)
+        ? processed.then(() => task.flushCaches()).then(() => this.#punctuateAll())
+        : then(task.flushCaches(), () => this.#punctuateAll());
       if (isPromise(result)) return result.then(() => this.#drain());
     }
   }
@@ -244,10 +255,14 @@ export class DriverImpl implements TopologyTestDriver {
   #punctuateAll(): void | Promise<void> {
     const tasks = [...this.#tasks.values()];
     for (let i = 0; i < tasks.length; i++) {
-      const result = tasks[i]?.punctuateWallClock(this.#wallClock);
+      const task = tasks[i] as Task;
+      const result = then(task.punctuateWallClock(this.#wallClock), () => task.flushCaches());
       if (isPromise(result)) {
         return result.then(async () => {
-          for (const t of tasks.slice(i + 1)) await t.punctuateWallClock(this.#wallClock);
+          for (const t of tasks.slice(i + 1)) {
+            await t.punctuateWallClock(this.#wallClock);
+            await t.flushCaches();
+          }
           await this.#drain();
         });
       }
@@ -261,12 +276,20 @@ export class DriverImpl implements TopologyTestDriver {
   }
 }
 
-/** An in-memory store made of the state layer's real stack (serdes → write buffer → memory backend). */
-function memoryStore(spec: StoreSpec): StateStore {
+/** Runs `next` after `first`, synchronously when `first` was. */
+function then(first: void | Promise<void>, next: () => void | Promise<void>): void | Promise<void> {
+  return isPromise(first) ? first.then(next) : next();
+}
+
+/**
+ * An in-memory store made of the state layer's real stack (serdes → cache → write buffer → memory
+ * backend).
+ */
+function memoryStore(spec: StoreSpec, cache?: StoreCacheContext): StateStore {
   const writeBuffer = createWriteBuffer(createMemoryBackend());
   // No changelog in the driver: every store is built unlogged, through the runtime's one store factory.
   return buildStore(
     { ...spec, logged: false, changelogTopic: undefined },
-    { writeBuffer, changelog: { append: () => {} } },
+    { writeBuffer, changelog: { append: () => {} }, ...(cache === undefined ? {} : { cache }) },
   );
 }

@@ -90,6 +90,7 @@ export function compileGraph(
       keySerde: s.keySerde,
       valueSerde: s.valueSerde,
       logged: s.logged,
+      ...(s.cached === true ? { cached: true } : {}),
       changelogTopic: s.globalTopic ?? (s.logged ? `${app}-${s.name}-changelog` : partitionsTopic),
       persistent: s.persistent,
       global: s.globalTopic !== undefined,

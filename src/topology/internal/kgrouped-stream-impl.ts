@@ -108,6 +108,7 @@ export class KGroupedStreamImpl<K, V> implements KGroupedStream<K, V> {
       keySerde,
       valueSerde,
       logged: m?.loggingEnabled ?? true,
+      cached: m?.cachingEnabled ?? true,
       persistent: m?.persistent ?? true,
       globalTopic: undefined,
     });

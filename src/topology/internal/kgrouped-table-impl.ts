@@ -103,6 +103,7 @@ export class KGroupedTableImpl<K, V> implements KGroupedTable<K, V> {
       keySerde,
       valueSerde,
       logged: m?.loggingEnabled ?? true,
+      cached: m?.cachingEnabled ?? true,
       persistent: m?.persistent ?? true,
       globalTopic: undefined,
     });

@@ -45,6 +45,8 @@ export interface LogicalStore {
   readonly keySerde: Serde<unknown>;
   readonly valueSerde: Serde<unknown>;
   readonly logged: boolean;
+  /** Writes go through the task's record cache (DSL aggregations; see StoreSpec.cached). */
+  readonly cached?: boolean;
   readonly persistent: boolean;
   /** For a global store: the topic it is loaded from (and restored from). */
   readonly globalTopic: string | undefined;

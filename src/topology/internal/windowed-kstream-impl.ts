@@ -130,6 +130,8 @@ export class WindowedKStreamImpl<K, V> implements TimeWindowedKStream<K, V>, Ses
     b.addStore({
       ...base,
       name: storeName,
+      // Time windows only: the sliding and session processors read windows back with fetches (not cached yet).
+      cached: w.type === 'time' && (m?.cachingEnabled ?? true),
       keySerde,
       valueSerde: timestampedSerde(valueSerde) as Serde<unknown>,
       windowed: {

@@ -81,6 +81,50 @@ describe('TopologyTestDriver', () => {
     ]);
   });
 
+  it("flushes record caches after every input record, as Kafka Streams' driver commits: updates of one key by one record fold into one", async () => {
+    const topology = (): ReturnType<typeof wordCount> => {
+      const b = createStreamsBuilder();
+      b.stream<string, string>('events', { keySerde: str, valueSerde: str })
+        .flatMapValues((v) => v.split(' '))
+        .groupByKey()
+        .count({ storeName: 'per-key' })
+        .toStream()
+        .to('per-key-counts', { valueSerde: longSerde() });
+      return b.build();
+    };
+    const run = async (cacheMaxBytes?: number): Promise<[string, number, number][]> => {
+      const driver = createTopologyTestDriver(
+        topology(),
+        cacheMaxBytes === undefined ? {} : { cacheMaxBytes },
+      );
+      const input = driver.createInputTopic('events', str, str);
+      const output = driver.createOutputTopic('per-key-counts', str, longSerde());
+      await input.pipeInput('p1', 'a b c', 10);
+      await input.pipeInput('p2', 'd', 20);
+      await input.pipeInput('p1', 'e f', 30);
+      const out = output
+        .readRecordsToList()
+        .map((r): [string, number, number] => [r.key!, r.value!, r.timestamp]);
+      expect(driver.getKeyValueStore<string, number>('per-key').get('p1')).toBe(5);
+      driver.close();
+      return out;
+    };
+    expect(await run()).toEqual([
+      ['p1', 3, 10],
+      ['p2', 1, 20],
+      ['p1', 5, 30],
+    ]);
+    // cacheMaxBytes 0: no cache, one update per record the aggregation sees.
+    expect(await run(0)).toEqual([
+      ['p1', 1, 10],
+      ['p1', 2, 10],
+      ['p1', 3, 10],
+      ['p2', 1, 20],
+      ['p1', 4, 30],
+      ['p1', 5, 30],
+    ]);
+  });
+
   it('re-keys a table and counts, subtracting values that move between groups (Kafka docs example)', async () => {
     // user -> region; count users per region. When a user moves, the old region goes down.
     const b = createStreamsBuilder();

@@ -3,6 +3,7 @@ import type { Change } from '../../../processor/change.ts';
 import type { ProcessorContext } from '../../../processor/processor-context.ts';
 import type { ProcessorSupplier } from '../../../processor/processor.ts';
 import { sequence } from '../../../processor/internal/sequence.ts';
+import { changeRecord, forwardOnCacheFlush } from './cache-forwarder.ts';
 
 type AnySupplier = ProcessorSupplier<unknown, unknown, unknown, unknown>;
 type C = Change<unknown>;
@@ -108,7 +109,7 @@ function sameKey(a: unknown, b: unknown): boolean {
 /**
  * Aggregates a re-keyed table with an adder and a subtractor (Kafka Streams' `KTableAggregate`/`KTableReduce`).
  * `add(agg, value, key)`/`subtract(agg, value, key)`; `init()` starts an absent aggregate (undefined for
- * reduce, which starts from the first value).
+ * reduce, which starts from the first value). With a cached store the cache forwards, once per key per flush.
  */
 export function tableAggregateSupplier(
   storeName: string,
@@ -119,10 +120,12 @@ export function tableAggregateSupplier(
   return () => {
     let context: ProcessorContext<unknown, C>;
     let store: KeyValueStore<unknown, unknown>;
+    let cached = false;
     return {
       init(c) {
         context = c;
         store = c.getStateStore(storeName);
+        cached = forwardOnCacheFlush(c, store, (f) => changeRecord(c, f));
       },
       process(record) {
         if (isNull(record.key)) return undefined;
@@ -137,6 +140,7 @@ export function tableAggregateSupplier(
         }
         if (isNull(agg)) store.delete(record.key);
         else store.put(record.key, agg);
+        if (cached) return undefined;
         return context.forward({ ...record, value: { newValue: agg ?? null, oldValue: oldAgg } });
       },
     };
