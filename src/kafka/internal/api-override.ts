@@ -16,7 +16,7 @@
  * decides (the adapter's tests check that it returns true).
  */
 
-type ApiFunction = ((...args: unknown[]) => unknown) & Record<string, unknown>;
+export type ApiFunction = ((...args: unknown[]) => unknown) & Record<string, unknown>;
 type GetApi = (name: string, callback: (error: unknown, api?: ApiFunction) => void) => void;
 
 const GET_API_DESCRIPTION = 'plt.kafka.base.getApi';
@@ -43,6 +43,26 @@ export function overrideApiArgument(
   index: number,
   value: () => unknown,
 ): boolean {
+  return overrideApi(client, name, (api) => {
+    const wrapped = ((...args: unknown[]) => {
+      if (args.length > index) args[index] = value();
+      return api(...args);
+    }) as ApiFunction;
+    Object.assign(wrapped, api);
+    return wrapped;
+  });
+}
+
+/**
+ * Makes `client` use `replace(api)` wherever it resolves API `name` (called at each resolution, with the
+ * version the library chose; return `api` itself to keep it). Returns false when the library's API lookup
+ * could not be found (nothing is changed then).
+ */
+export function overrideApi(
+  client: object,
+  name: string,
+  replace: (api: ApiFunction) => ApiFunction,
+): boolean {
   const symbol = findGetApiSymbol(client);
   if (symbol === undefined) return false;
   const target = client as Record<symbol, GetApi>;
@@ -58,12 +78,7 @@ export function overrideApiArgument(
         callback(error, api);
         return;
       }
-      const wrapped = ((...args: unknown[]) => {
-        if (args.length > index) args[index] = value();
-        return api(...args);
-      }) as ApiFunction;
-      Object.assign(wrapped, api);
-      callback(null, wrapped);
+      callback(null, replace(api));
     });
   };
   return true;

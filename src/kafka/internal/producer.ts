@@ -9,6 +9,7 @@ import type {
 import { baseOptions } from './base-options.ts';
 import { CloseGuard, wrapKafka } from './errors.ts';
 import { partitionFor } from './murmur2.ts';
+import { installProduceEncoder } from './produce-encoder.ts';
 
 /** The library producer's constructor options we use. */
 export interface LibraryProducerOptions {
@@ -38,6 +39,8 @@ export class RecordSender {
         : { transactionalId: options.transactionalId, producerId: -1n, producerEpoch: -1 }),
       ...(options.compression === undefined ? {} : { compression: options.compression }),
     });
+    // One-pass request encoding (produce-encoder.ts); without the hook the library encodes, slower but equal.
+    installProduceEncoder(this.lib);
   }
 
   /** Serializes and routes the records, calls `send` with the library messages, and maps the result back. */
