@@ -22,7 +22,8 @@ export type ChangelogPositions = Map<string, Map<string, bigint>>;
 export class OutputCollector {
   #pending: Pending = { records: [], kinds: [], taskIds: [] };
   #inFlight: Promise<void>[] = [];
-  #positions: ChangelogPositions = new Map();
+  /** taskId → changelog topic → next offset by partition (built into {@link ChangelogPositions} on flush). */
+  #positions = new Map<string, Map<string, bigint[]>>();
   #error: unknown;
   /** Bumped by reset(): sends of an earlier generation (an aborted transaction) no longer count. */
   #generation = 0;
@@ -54,30 +55,22 @@ export class OutputCollector {
     const p = this.#send(batch.records).then(
       (metadata) => {
         if (generation !== this.#generation) return;
-        // Offsets grow within a partition, so only the last record of a run of one task's records to one
-        // changelog partition matters: look up and store once per run, not once per record.
-        let last: RecordMetadata | undefined;
-        let lastTask = '';
-        const record = (m: RecordMetadata, taskId: string) => {
-          let task = this.#positions.get(taskId);
-          if (!task) this.#positions.set(taskId, (task = new Map()));
-          const key = `${m.topic}:${m.partition}`;
-          const next = m.offset + 1n;
-          if ((task.get(key) ?? -1n) < next) task.set(key, next);
-        };
+        // Per record: two map lookups by interned strings and an array slot (no key strings built).
+        let taskId = '';
+        let task: Map<string, bigint[]> | undefined;
         for (let i = 0; i < metadata.length; i++) {
           if (batch.kinds[i] !== 'changelog') continue;
           const m = metadata[i]!;
-          const taskId = batch.taskIds[i]!;
-          if (
-            last !== undefined &&
-            (last.partition !== m.partition || last.topic !== m.topic || lastTask !== taskId)
-          )
-            record(last, lastTask);
-          last = m;
-          lastTask = taskId;
+          if (task === undefined || batch.taskIds[i] !== taskId) {
+            taskId = batch.taskIds[i]!;
+            task = this.#positions.get(taskId);
+            if (task === undefined) this.#positions.set(taskId, (task = new Map()));
+          }
+          let byPartition = task.get(m.topic);
+          if (byPartition === undefined) task.set(m.topic, (byPartition = []));
+          const next = m.offset + 1n;
+          if ((byPartition[m.partition] ?? -1n) < next) byPartition[m.partition] = next;
         }
-        if (last !== undefined) record(last, lastTask);
       },
       (err: unknown) => {
         if (generation === this.#generation) this.#error ??= err;
@@ -97,9 +90,16 @@ export class OutputCollector {
       this.#error = undefined;
       throw err;
     }
-    const positions = this.#positions;
+    const out: ChangelogPositions = new Map();
+    for (const [taskId, topics] of this.#positions) {
+      const task = new Map<string, bigint>();
+      for (const [topic, byPartition] of topics) {
+        byPartition.forEach((next, partition) => task.set(`${topic}:${partition}`, next));
+      }
+      out.set(taskId, task);
+    }
     this.#positions = new Map();
-    return positions;
+    return out;
   }
 
   /** Drops what is buffered and forgets positions (the transaction aborted; the tasks are rebuilt). */
