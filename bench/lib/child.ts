@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { peakRssBytes } from './proc-status.ts';
+import { cpuSeconds, peakRssBytes } from './proc-status.ts';
 
 /**
  * A contender's child process: its stdout lines are watched for `READY <ms>` and `RESTORED <n> <start ms> <end ms>`,
@@ -88,6 +88,11 @@ export class ContenderProcess {
         setTimeout(r, 500);
       });
     }
+  }
+
+  /** CPU seconds used so far, all threads (read it before stop()). */
+  cpuSeconds(): number | undefined {
+    return cpuSeconds(this.pid);
   }
 
   /** Peak RSS so far (read it before stop()). */

@@ -33,3 +33,22 @@ export function parseMajorFaults(stat: string): number | undefined {
   const v = Number(fields[9]);
   return Number.isFinite(v) ? v : undefined;
 }
+
+/** Linux reports utime/stime in clock ticks of USER_HZ, which is 100 on every mainstream architecture. */
+const CLOCK_TICKS_PER_SECOND = 100;
+
+/** CPU seconds (user + system, all threads) a live process has used so far, from /proc/<pid>/stat. */
+export function cpuSeconds(pid: number): number | undefined {
+  try {
+    return parseCpuSeconds(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
+/** Fields 14 and 15 (`utime`, `stime`) of /proc/<pid>/stat, in seconds. */
+export function parseCpuSeconds(stat: string): number | undefined {
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const ticks = Number(fields[11]) + Number(fields[12]);
+  return Number.isFinite(ticks) ? ticks / CLOCK_TICKS_PER_SECOND : undefined;
+}

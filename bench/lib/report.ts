@@ -16,6 +16,8 @@ export interface ContenderResult {
   readonly steady?: { readonly fromRecords: number; readonly ms: number };
   /** Peak resident set (VmHWM) of the contender's process, bytes; undefined if it could not be read. */
   readonly peakRssBytes: number | undefined;
+  /** CPU seconds of the contender's process (user + system, every thread) from spawn to done. */
+  readonly cpuSeconds?: number | undefined;
   /** End offsets of its output topic summed (records out; under EOS, commit markers included). */
   readonly outputOffsets?: number;
   /** Records it dead-lettered (Millrace: `<input>.dlq`); anything but 0 means it skipped work. */
@@ -84,6 +86,8 @@ export interface RatioRow {
   readonly vsKafkaStreams: number | undefined;
   readonly vsCeiling: number | undefined;
   readonly rssMiB: Readonly<Record<ContenderName, number | undefined>>;
+  /** CPU microseconds per input record, spawn → done (start-up included). */
+  readonly cpuUsPerRecord: Readonly<Record<ContenderName, number | undefined>>;
 }
 
 export function ratioRow(s: ScenarioResult): RatioRow {
@@ -92,6 +96,12 @@ export function ratioRow(s: ScenarioResult): RatioRow {
   const mib = (c: ContenderName) => {
     const b = by(c)?.peakRssBytes;
     return b === undefined ? undefined : b / 1024 / 1024;
+  };
+  const cpu = (c: ContenderName) => {
+    const r = by(c);
+    return r?.cpuSeconds === undefined || r.error !== undefined
+      ? undefined
+      : (r.cpuSeconds * 1e6) / r.records;
   };
   const rps = (c: ContenderName) => {
     const r = by(c);
@@ -108,6 +118,11 @@ export function ratioRow(s: ScenarioResult): RatioRow {
     vsKafkaStreams: throughputRatio(by('millrace'), by('kafka-streams'), window),
     vsCeiling: throughputRatio(by('millrace'), by('ceiling'), window),
     rssMiB: { millrace: mib('millrace'), 'kafka-streams': mib('kafka-streams'), ceiling: mib('ceiling') },
+    cpuUsPerRecord: {
+      millrace: cpu('millrace'),
+      'kafka-streams': cpu('kafka-streams'),
+      ceiling: cpu('ceiling'),
+    },
   };
 }
 
@@ -122,6 +137,7 @@ const HEADER = [
   'Millrace/KS',
   'Millrace/ceiling',
   'peak RSS MiB (MR / KS / ceiling)',
+  'CPU µs/record (MR / KS / ceiling)',
 ];
 
 /** A Markdown table of the ratios (the one docs/benchmarks.md keeps). */
@@ -140,6 +156,7 @@ export function ratioTable(rows: readonly RatioRow[]): string {
         ratio(r.vsKafkaStreams),
         ratio(r.vsCeiling),
         `${num(r.rssMiB.millrace)} / ${num(r.rssMiB['kafka-streams'])} / ${num(r.rssMiB.ceiling)}`,
+        `${num(r.cpuUsPerRecord.millrace)} / ${num(r.cpuUsPerRecord['kafka-streams'])} / ${num(r.cpuUsPerRecord.ceiling)}`,
       ].join(' | ')} |`,
     );
   }

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { majorFaults, parseMajorFaults, parseVmHwm, peakRssBytes } from '../../../bench/lib/proc-status.ts';
+import {
+  cpuSeconds,
+  majorFaults,
+  parseCpuSeconds,
+  parseMajorFaults,
+  parseVmHwm,
+  peakRssBytes,
+} from '../../../bench/lib/proc-status.ts';
 
 describe('peak RSS from /proc/<pid>/status', () => {
   it('reads VmHWM in kB as bytes', () => {
@@ -23,5 +30,20 @@ describe('major page faults from /proc/<pid>/stat', () => {
   it('reads this process', () => {
     expect(majorFaults(process.pid)).toBeGreaterThanOrEqual(0);
     expect(majorFaults(-1)).toBeUndefined();
+  });
+});
+
+describe('CPU seconds from /proc/<pid>/stat', () => {
+  it('adds utime and stime (fields 14 and 15, in 1/100 s) after a command name with spaces', () => {
+    const stat = '4242 (node (worker) x) S 1 4242 4242 0 -1 4194304 900 0 77 0 1234 566 0 0 20 0 11 0';
+    expect(parseCpuSeconds(stat)).toBeCloseTo(18.0, 6);
+  });
+
+  it('reads this process, which has used some CPU', () => {
+    let x = 0;
+    for (let i = 0; i < 2e7; i++) x += i % 7;
+    expect(x).toBeGreaterThan(0);
+    expect(cpuSeconds(process.pid)).toBeGreaterThan(0);
+    expect(cpuSeconds(-1)).toBeUndefined();
   });
 });
