@@ -82,19 +82,22 @@ describe('TopologyTestDriver', () => {
   });
 
   it("flushes record caches after every input record, as Kafka Streams' driver commits: updates of one key by one record fold into one", async () => {
-    const topology = (): ReturnType<typeof wordCount> => {
+    const topology = (cachingEnabled = true): ReturnType<typeof wordCount> => {
       const b = createStreamsBuilder();
       b.stream<string, string>('events', { keySerde: str, valueSerde: str })
         .flatMapValues((v) => v.split(' '))
         .groupByKey()
-        .count({ storeName: 'per-key' })
+        .count({ storeName: 'per-key', cachingEnabled })
         .toStream()
         .to('per-key-counts', { valueSerde: longSerde() });
       return b.build();
     };
-    const run = async (cacheMaxBytes?: number): Promise<[string, number, number][]> => {
+    const run = async (
+      cacheMaxBytes?: number,
+      cachingEnabled = true,
+    ): Promise<[string, number, number][]> => {
       const driver = createTopologyTestDriver(
-        topology(),
+        topology(cachingEnabled),
         cacheMaxBytes === undefined ? {} : { cacheMaxBytes },
       );
       const input = driver.createInputTopic('events', str, str);
@@ -114,7 +117,8 @@ describe('TopologyTestDriver', () => {
       ['p2', 1, 20],
       ['p1', 5, 30],
     ]);
-    // cacheMaxBytes 0: no cache, one update per record the aggregation sees.
+    // cacheMaxBytes 0, or caching disabled for the store: one update per record the aggregation sees.
+    expect(await run(undefined, false)).toEqual(await run(0));
     expect(await run(0)).toEqual([
       ['p1', 1, 10],
       ['p1', 2, 10],
