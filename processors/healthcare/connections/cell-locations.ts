@@ -1,30 +1,18 @@
 import { MillraceError } from '../../../src/index.ts';
-import type { LocationEvent } from './location-event.ts';
-import { readAscii, writeAscii } from './location-codec.ts';
-
-/** A location as a cell keeps it: the event, its version, and whether this cell is its home cell. */
-export interface CellLocation extends LocationEvent {
-  readonly v: number;
-  readonly atHome: boolean;
-}
+import {
+  entryEnd,
+  entryLocationId,
+  entryPersonId,
+  FLAG_AT_HOME,
+  readEntry,
+  type LocationEntry,
+} from './location-codec.ts';
 
 /**
  * All locations of one grid cell, the value of store `cell-locations` (key = cell id): one entry per cell,
- * so a new location costs one get and one put instead of a prefix scan. Little-endian:
- *
- * ```
- * offset  size  field
- * 0       1     format version (1)
- * 1       …     entries, back to back, in arrival order:
- *   +0    8     locationId    float64 (a safe integer)
- *   +8    8     personId      float64 (a safe integer)
- *   +16   8     latitude      float64
- *   +24   8     longitude     float64
- *   +32   8     v             float64 (a safe integer)
- *   +40   1     flags         bit 0: this cell is the location's home cell
- *   +41   1     n             length of creationNanos
- *   +42   n     creationNanos ASCII decimal
- * ```
+ * so a new location costs one get and one put instead of a prefix scan. Layout: a format version byte (2),
+ * then the cell's locations back to back in arrival order, each an entry of location-codec.ts (flag bit 0
+ * set when this cell is the location's home).
  *
  * Entries are read in place by offset (the matcher reads four numbers of most of them and decodes only
  * the ones it pairs); every change builds a new value, and a cell without locations is deleted.
@@ -56,27 +44,27 @@ export class CellLocations {
   }
 
   next(o: number): number {
-    return o + HEAD + (this.#bytes[o + 41] as number);
+    return entryEnd(this.#bytes, o);
   }
 
   locationId(o: number): number {
-    return this.#view.getFloat64(o, true);
+    return entryLocationId(this.#bytes, o);
   }
 
   personId(o: number): number {
-    return this.#view.getFloat64(o + 8, true);
+    return entryPersonId(this.#bytes, o);
   }
 
   latitude(o: number): number {
-    return this.#view.getFloat64(o + 16, true);
+    return this.#view.getFloat64(o, true);
   }
 
   longitude(o: number): number {
-    return this.#view.getFloat64(o + 24, true);
+    return this.#view.getFloat64(o + 8, true);
   }
 
   atHome(o: number): boolean {
-    return ((this.#bytes[o + 40] as number) & 1) === 1;
+    return ((this.#bytes[o + 16] as number) & FLAG_AT_HOME) !== 0;
   }
 
   /** The offset of `locationId`'s entry, or -1. */
@@ -86,44 +74,32 @@ export class CellLocations {
   }
 
   /** The whole entry at `o`. */
-  at(o: number): CellLocation {
-    return {
-      locationId: this.locationId(o),
-      personId: this.personId(o),
-      latitude: this.latitude(o),
-      longitude: this.longitude(o),
-      creationNanos: readAscii(this.#bytes, o + 42, this.#bytes[o + 41] as number),
-      v: this.#view.getFloat64(o + 32, true),
-      atHome: this.atHome(o),
-    };
+  at(o: number): LocationEntry {
+    return readEntry(this.#bytes, o);
   }
 
   /** These locations without the entry at `o`. */
   without(o: number): CellLocations {
     const b = this.#bytes;
-    const out = new Uint8Array(b.byteLength - (this.next(o) - o));
+    const end = this.next(o);
+    const out = Buffer.allocUnsafe(b.byteLength - (end - o));
     out.set(b.subarray(0, o));
-    out.set(b.subarray(this.next(o)), o);
+    out.set(b.subarray(end), o);
     return new CellLocations(out);
   }
 
-  /** These locations and `loc` (whose locationId must not be here yet). */
-  with(loc: CellLocation): CellLocations {
-    const nanos = loc.creationNanos;
-    if (nanos.length > 255)
-      throw new MillraceError('MR_SERDE', 'creationNanos is longer than 255 characters');
+  /**
+   * These locations and the entry at `from[o…]` (whose locationId must not be here yet), flagged as at
+   * home or not.
+   */
+  with(from: Uint8Array, o: number, atHome: boolean): CellLocations {
     const b = this.#bytes;
-    const out = new Uint8Array(b.byteLength + HEAD + nanos.length);
+    const entry = from.subarray(o, entryEnd(from, o));
+    const out = Buffer.allocUnsafe(b.byteLength + entry.byteLength);
     out.set(b);
-    const o = b.byteLength;
-    const view = new DataView(out.buffer, out.byteOffset, out.byteLength);
-    view.setFloat64(o, loc.locationId, true);
-    view.setFloat64(o + 8, loc.personId, true);
-    view.setFloat64(o + 16, loc.latitude, true);
-    view.setFloat64(o + 24, loc.longitude, true);
-    view.setFloat64(o + 32, loc.v, true);
-    out[o + 40] = loc.atHome ? 1 : 0;
-    writeAscii(out, o + 41, nanos);
+    out.set(entry, b.byteLength);
+    const flags = b.byteLength + 16;
+    out[flags] = atHome ? (out[flags] as number) | FLAG_AT_HOME : (out[flags] as number) & ~FLAG_AT_HOME;
     return new CellLocations(out);
   }
 
@@ -133,6 +109,5 @@ export class CellLocations {
   }
 }
 
-const VERSION = 1;
-const HEAD = 42;
+const VERSION = 2;
 const EMPTY = new Uint8Array([VERSION]);

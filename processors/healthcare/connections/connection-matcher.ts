@@ -1,15 +1,23 @@
 import type { KeyValueStore, Processor, ProcessorSupplier, StreamRecord } from '../../../src/index.ts';
-import { CellLocations, type CellLocation } from './cell-locations.ts';
+import { CellLocations } from './cell-locations.ts';
 import { geodesicDistance, surelyFartherThan } from './geodesic.ts';
 import type { GeoParams } from './geo-params.ts';
 import { connectionKey, type ConnectionEntry, type VersionedLocation } from './indexed-location.ts';
-import { decodeCellMessage } from './location-codec.ts';
+import {
+  decodeLocation,
+  entryOffset,
+  homeIs,
+  readEntry,
+  TAG_ADD,
+  TAG_REMOVE,
+  type LocationEntry,
+} from './location-codec.ts';
 
 /**
  * Second stage of person connections (partitioned by cell): keeps the locations of each cell in one entry
  * of `cell-locations` (key = cell id, value: {@link CellLocations}) and, as they come and go, adds or
  * retracts their matches in `person-connections`, both directions. The input is a cell message in the
- * binary form of location-codec.ts. A pair is handled only in the home cell of its location with the
+ * binary form of location-codec.ts, whose entry is copied into the cell as it is. A pair is handled only in the home cell of its location with the
  * smaller locationId (see geo-cells.ts), so it is stored exactly once, whatever the arrival order. Pairs of
  * one person's own locations are not connections (the replaced API matched other persons only).
  */
@@ -35,26 +43,29 @@ export function connectionMatcherSupplier(
       },
       process(record: StreamRecord<string, Uint8Array>) {
         const cell = record.key;
-        const { op, loc } = decodeCellMessage(record.value);
+        const msg = record.value;
+        const tag = msg[0];
+        if (tag !== TAG_ADD && tag !== TAG_REMOVE) decodeLocation(msg, [TAG_ADD, TAG_REMOVE]); // throws
+        const e = entryOffset(msg);
+        const loc = readEntry(msg, e);
         let here = new CellLocations(cells.get(cell));
         const at = here.find(loc.locationId);
         const present = at < 0 ? undefined : here.at(at);
-        if (op === 'remove') {
+        if (tag === TAG_REMOVE) {
           if (present === undefined || present.v !== loc.v) return;
           here = here.without(at);
           store(cell, here);
-          forEachPair(here, present, retract);
+          forEachPair(here, present, present.atHome, retract);
           return;
         }
         if (present !== undefined) {
           if (present.v === loc.v) return; // a replay of what is already applied
           here = here.without(at);
-          forEachPair(here, present, retract);
+          forEachPair(here, present, present.atHome, retract);
         }
-        const { home, ...event } = loc;
-        const own: CellLocation = { ...event, atHome: home === cell };
-        forEachPair(here, own, add);
-        store(cell, here.with(own));
+        const atHome = homeIs(msg, cell);
+        forEachPair(here, loc, atHome, add);
+        store(cell, here.with(msg, e, atHome));
       },
     };
 
@@ -70,7 +81,8 @@ export function connectionMatcherSupplier(
      */
     function forEachPair(
       here: CellLocations,
-      loc: CellLocation,
+      loc: LocationEntry,
+      locAtHome: boolean,
       f: (own: VersionedLocation, other: VersionedLocation, distance: number) => void,
     ): void {
       const { latitude, longitude } = loc;
@@ -78,7 +90,7 @@ export function connectionMatcherSupplier(
       for (let o = here.first; o < here.end; o = here.next(o)) {
         const otherId = here.locationId(o);
         if (otherId === loc.locationId || here.personId(o) === loc.personId) continue;
-        if (!(otherId < loc.locationId ? here.atHome(o) : loc.atHome)) continue;
+        if (!(otherId < loc.locationId ? here.atHome(o) : locAtHome)) continue;
         const lat = here.latitude(o);
         const lon = here.longitude(o);
         if (surelyFartherThan(latitude, longitude, lat, lon, max)) continue;
@@ -95,7 +107,7 @@ export function connectionMatcherSupplier(
 }
 
 /** The location without its cell-relative flag, as a connection stores it. */
-function versioned(l: CellLocation): VersionedLocation {
+function versioned(l: LocationEntry): VersionedLocation {
   return {
     locationId: l.locationId,
     personId: l.personId,
