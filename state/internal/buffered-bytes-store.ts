@@ -47,12 +47,27 @@ export class BufferedBytesStore implements KeyValueBytesStore {
   }
 
   /**
-   * Merges the buffered writes in range (a snapshot taken now) with a backend scan: on equal keys the buffer
-   * wins, buffered tombstones hide backend entries. The backend is asked for `limit + tombstones` entries at
-   * most, because each buffered tombstone can hide at most one of them.
+   * Merges the buffered writes in range (a snapshot taken when iteration starts) with a backend scan: on
+   * equal keys the buffer wins, buffered tombstones hide backend entries. When nothing is buffered in range
+   * (the common case after a commit) the backend's own iterator is handed out, with no merge step per entry.
    */
-  async *scan(options: BytesScanOptions = {}): AsyncGenerator<BytesEntry> {
-    const buffered = this.#buffer.writesInRange(this.name, options);
+  scan(options: BytesScanOptions = {}): AsyncIterable<BytesEntry> {
+    return {
+      [Symbol.asyncIterator]: (): AsyncIterator<BytesEntry> => {
+        const buffered = this.#buffer.writesInRange(this.name, options);
+        if (buffered.length === 0 && (options.limit ?? 1) > 0) {
+          return this.#backend.scan(options)[Symbol.asyncIterator]();
+        }
+        return this.#merge(buffered, options);
+      },
+    };
+  }
+
+  /**
+   * The merge of {@link scan}. The backend is asked for `limit + tombstones` entries at most, because each
+   * buffered tombstone can hide at most one of them.
+   */
+  async *#merge(buffered: BufferedWrite[], options: BytesScanOptions): AsyncGenerator<BytesEntry> {
     const limit = options.limit ?? Infinity;
     if (limit <= 0) return;
     let tombstones = 0;
