@@ -77,6 +77,7 @@ export class StreamTask {
   readonly #output: OutputCollector;
   readonly #cache: ThreadCache;
   #initialized = false;
+  #stateFlush: Promise<void> | undefined;
 
   constructor(options: StreamTaskOptions) {
     this.subtopology = options.subtopology;
@@ -167,6 +168,29 @@ export class StreamTask {
     return this.#executor.flushCaches();
   }
 
+  /**
+   * Starts writing the committed write buffer and its checkpoint to the backend and returns at once: the
+   * backend may apply it on another thread (LMDB's write thread) while this thread processes on. Reads
+   * meanwhile see the writes through the buffer's committing layer. Its outcome is collected by
+   * {@link settleStateFlush} (the next commit, or close). Ordering does not matter for recovery: the outputs
+   * and changelog records of the commit are acknowledged before this starts, and the checkpoint lands in the
+   * same backend transaction as the state, so a crash before it lands replays the changelog from the older
+   * checkpoint.
+   */
+  startStateFlush(positions: Map<string, bigint> | undefined): void {
+    const flush = this.writeBuffer.flush(this.checkpointsFor(positions));
+    flush.catch(() => undefined); // collected by settleStateFlush
+    this.#stateFlush = flush;
+  }
+
+  /** Waits for the state flush started by the last commit; rethrows its failure. */
+  async settleStateFlush(): Promise<void> {
+    const flush = this.#stateFlush;
+    if (flush === undefined) return;
+    this.#stateFlush = undefined;
+    await flush;
+  }
+
   /** The checkpoint of this task's changelog positions after a commit. */
   checkpointsFor(positions: Map<string, bigint> | undefined): Map<string, bigint> {
     const out = new Map<string, bigint>();
@@ -189,6 +213,8 @@ export class StreamTask {
       for (const spec of this.subtopology.stores) this.#cache.close(`${this.id}-${spec.name}`);
       this.queue.clear();
       this.lifecycle.transitionTo('CLOSED');
+      // A failed last flush leaves state and checkpoint behind together: the next owner restores the rest.
+      await this.settleStateFlush().catch(() => undefined);
       await this.backend.close();
     }
   }

@@ -260,6 +260,8 @@ export class StreamThread {
       return;
     }
     try {
+      // The previous commit's state flush (started, not awaited, below) must land before the next one.
+      for (const t of tasks) await t.settleStateFlush();
       if (this.#eos) await this.#beginTransaction();
       for (const t of tasks) {
         const p = t.prepareCommit();
@@ -273,7 +275,7 @@ export class StreamThread {
         await producer.commitTransaction();
         this.#txnBegin = undefined;
       }
-      for (const t of tasks) await t.writeBuffer.flush(t.checkpointsFor(positions.get(t.id)));
+      for (const t of tasks) t.startStateFlush(positions.get(t.id));
       if (!this.#eos && offsets.length > 0) await this.#consumer.commit(offsets);
     } catch (err) {
       const migrated = this.#eos ? taskMigrationReason(err) : undefined;
