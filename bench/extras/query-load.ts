@@ -1,5 +1,4 @@
 import { mkdtempSync, rmSync } from 'node:fs';
-import { Agent, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { commitIntervalFor, type BenchArgs } from '../lib/args.ts';
@@ -9,9 +8,12 @@ import { createBenchTopics, loadEvents } from '../lib/load.ts';
 import { percentile } from '../lib/report.ts';
 import { deleteRunTopics, type RunContext } from '../lib/run-scenario.ts';
 import { profiles } from '../scenarios/profiles.ts';
+import { runPipelinedGets } from './query-load-client.ts';
 
-/** Requests in flight at any time (keep-alive connections). */
-const CONCURRENCY = 32;
+/** Keep-alive connections of the load client, and requests pipelined on each: 32 in flight. */
+const CONNECTIONS = 8;
+const DEPTH = 4;
+const CONCURRENCY = CONNECTIONS * DEPTH;
 const PORT = 18_431;
 
 export interface QueryLoadResult {
@@ -28,8 +30,8 @@ export interface QueryLoadResult {
  * Interactive-query load while ingesting: the profiles scenario (`--events` updates over 100,000
  * patients) runs in a Millrace child that also serves its HTTP API (src/server, the
  * `GET /stores/:app/patient-profiles/keys/:key` route); from READY until the input is committed, this
- * process keeps 32 point lookups of random patients in flight over keep-alive HTTP/1.1 and records each
- * latency. A lookup of a patient not merged yet answers 404: it is still a lookup and counted as such.
+ * process keeps 32 point lookups of random patients in flight (8 keep-alive HTTP/1.1 connections, 4
+ * pipelined on each; query-load-client.ts) and records each latency, request written → response read. A lookup of a patient not merged yet answers 404: it is still a lookup and counted as such.
  * The client shares the machine's cores with the app and the broker.
  */
 export async function runQueryLoad(ctx: RunContext, args: BenchArgs): Promise<string> {
@@ -60,35 +62,33 @@ export async function runQueryLoad(ctx: RunContext, args: BenchArgs): Promise<st
   try {
     const readyAt = await proc.ready();
     let done = false;
-    const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY });
     const latencies: number[] = [];
     let found = 0;
     let notFound = 0;
     let errors = 0;
     const started = performance.now();
-    const worker = async () => {
-      while (!done) {
-        const key = `p-${Math.floor(Math.random() * profiles.defaultKeys)}`;
-        const t = performance.now();
-        const status = await get(agent, `/stores/${topics.appId}/patient-profiles/keys/${key}`).catch(
-          () => 0,
-        );
-        latencies.push(performance.now() - t);
+    const load = runPipelinedGets({
+      port: PORT,
+      connections: CONNECTIONS,
+      depth: DEPTH,
+      nextPath: () =>
+        `/stores/${topics.appId}/patient-profiles/keys/p-${Math.floor(Math.random() * profiles.defaultKeys)}`,
+      done: () => done,
+      onResponse: (status, ms) => {
+        latencies.push(ms);
         if (status === 200) found++;
         else if (status === 404) notFound++;
         else errors++;
-      }
-    };
-    const workers = Array.from({ length: CONCURRENCY }, () => worker());
+      },
+    });
     const { doneAt } = await waitForCompletion(ctx.kafka, {
       group: topics.appId,
       inputEnd,
       aborted: () => proc.exitReason,
     });
     done = true;
-    await Promise.all(workers);
+    await load;
     const seconds = (performance.now() - started) / 1000;
-    agent.destroy();
     latencies.sort((a, b) => a - b);
     result = {
       requests: latencies.length,
@@ -110,21 +110,10 @@ export async function runQueryLoad(ctx: RunContext, args: BenchArgs): Promise<st
 export function queryLoadReport(events: number, guarantee: string, r: QueryLoadResult): string {
   const p = (q: number) => (percentile(r.latenciesMs, q) ?? NaN).toFixed(2);
   return [
-    `Interactive queries over HTTP while ingesting ${events} profile events (${guarantee}), ${CONCURRENCY} in flight:`,
+    `Interactive queries over HTTP while ingesting ${events} profile events (${guarantee}), ${CONCURRENCY} in flight (${CONNECTIONS} connections × ${DEPTH} pipelined):`,
     '',
     '| lookups | lookups/s | p50 ms | p99 ms | max ms | 200 | 404 | errors | ingestion rec/s meanwhile |',
     '| --- | --- | --- | --- | --- | --- | --- | --- | --- |',
     `| ${r.requests} | ${Math.round(r.requests / r.seconds)} | ${p(50)} | ${p(99)} | ${(r.latenciesMs.at(-1) ?? NaN).toFixed(2)} | ${r.found} | ${r.notFound} | ${r.errors} | ${Math.round(r.ingestedPerSecond)} |`,
   ].join('\n');
-}
-
-function get(agent: Agent, path: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port: PORT, path, agent }, (res) => {
-      res.resume();
-      res.on('end', () => resolve(res.statusCode ?? 0));
-    });
-    req.on('error', reject);
-    req.end();
-  });
 }

@@ -57,6 +57,12 @@ export const STREAMS_CONFIG = {
     null as string | null,
     types.hostPort({ optional: true }),
   ),
+  'query.threads': key(
+    'query.threads',
+    'Worker threads that accept the HTTP connections of the query server (millrace run / createMillraceServer): they answer key lookups (GET /stores/:app/:store/keys/:key) of string-keyed stores from the committed LMDB state of the running local tasks, off the stream thread, and hand every other request to the main thread. 0 serves everything on the main thread, which reads processed but uncommitted state too (docs/http-api.md, read consistency).',
+    1,
+    types.int({ min: 0, max: 64 }),
+  ),
   'replication.factor': key(
     'replication.factor',
     'Replication factor of internal topics (changelogs, repartition topics); -1 uses the broker default.',

@@ -45,6 +45,12 @@ export interface MillraceServerOptions {
   retryAfterSeconds?: number;
   /** Largest `limit` of a scan (default 10000). */
   maxScanLimit?: number;
+  /**
+   * Query worker threads accepting the connections (default: the largest `query.threads` of the apps).
+   * They answer key lookups of string-keyed stores from committed state off the stream thread's event
+   * loop and relay everything else to this thread; 0 serves everything here (docs/http-api.md).
+   */
+  threads?: number;
   /** pino level (default `info`); `silent` for tests. */
   logLevel?: string;
 }

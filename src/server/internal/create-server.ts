@@ -12,6 +12,7 @@ import { createForwarder } from './forwarder.ts';
 import { errorHandler, formatSchemaErrors } from './http-errors.ts';
 import { healthRoutes } from './health-routes.ts';
 import { createPluginContext } from './plugin-context.ts';
+import { startQueryThreads, type QueryThreads } from './query-threads.ts';
 import { StoreQuery } from './store-query.ts';
 import { storeRoutes } from './store-routes.ts';
 import { topologyRoutes } from './topology-routes.ts';
@@ -134,15 +135,33 @@ export async function createMillraceServer(options: MillraceServerOptions): Prom
   }
   await server.ready();
 
+  const threads =
+    options.threads ?? Math.max(0, ...[...options.apps.values()].map((a) => a.config['query.threads'] ?? 0));
+  let workers: QueryThreads | undefined;
   return {
     fastify: server,
     context: plugin.context,
     async listen(port, host = '0.0.0.0') {
+      if (threads > 0) {
+        workers = await startQueryThreads({
+          threads,
+          port,
+          host,
+          fastify: server,
+          apps: options.apps,
+          metrics: options.metrics,
+          tls: https,
+          auth: options.auth,
+          logLevel: options.logLevel ?? 'info',
+        });
+        return `${host}:${workers.port}`;
+      }
       await server.listen({ port, host });
       const addr = server.server.address();
       return typeof addr === 'object' && addr ? `${host}:${addr.port}` : String(addr);
     },
     async close() {
+      await workers?.close();
       await server.close();
       await plugin.close();
     },
