@@ -1,3 +1,4 @@
+import { Buffer } from 'node:buffer';
 import { MillraceError } from '../errors/index.ts';
 import type { Serde } from './serde.ts';
 

@@ -1,3 +1,4 @@
+import { Buffer } from 'node:buffer';
 import type { Serde } from './serde.ts';
 
 // Buffer.from(string) is ~5× faster than TextEncoder.encode for short strings (pooled allocation, no copy

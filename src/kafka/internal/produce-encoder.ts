@@ -1,3 +1,4 @@
+import { Buffer } from 'node:buffer';
 import { promisify } from 'node:util';
 import { crc32c, produceV11, Writer } from '@platformatic/kafka';
 import { overrideApi, type ApiFunction } from './api-override.ts';

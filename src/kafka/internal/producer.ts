@@ -1,3 +1,4 @@
+import { Buffer } from 'node:buffer';
 import { Producer, type MessageToProduce, type ProduceResult } from '@platformatic/kafka';
 import type {
   KafkaClientOptions,

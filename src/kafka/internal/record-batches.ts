@@ -1,3 +1,4 @@
+import { Buffer } from 'node:buffer';
 import type { RecordsBatch } from '@platformatic/kafka';
 import type { ConsumedRecord, RecordHeader } from '../types.ts';
 

@@ -1,3 +1,4 @@
+import { Buffer } from 'node:buffer';
 import type { ProducerRecord, RecordMetadata } from '../../kafka/index.ts';
 import type { Headers } from '../../processor/index.ts';
 
