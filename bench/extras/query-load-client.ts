@@ -34,6 +34,9 @@ export function runPipelinedGets(options: {
         for (let i = 0; i < options.depth; i++) send();
       });
       socket.on('data', (chunk: Buffer) => {
+        // The requests that replace the responses of one chunk leave in one write (one syscall).
+        socket.cork();
+        process.nextTick(() => socket.uncork());
         buf = buf.length === 0 ? chunk : Buffer.concat([buf, chunk]);
         for (;;) {
           const end = buf.indexOf(CRLF2);

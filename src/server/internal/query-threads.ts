@@ -45,6 +45,7 @@ export interface QueryThreads {
  */
 export async function startQueryThreads(options: QueryThreadsOptions): Promise<QueryThreads> {
   const workers: Worker[] = [];
+  const exited = new Set<Worker>();
   let lastRouting = '';
   const publish = (force = false) => {
     const routing = routingSnapshot(options.apps);
@@ -78,6 +79,11 @@ export async function startQueryThreads(options: QueryThreadsOptions): Promise<Q
       };
       const worker = new Worker(new URL('./query-worker.ts', import.meta.url), { workerData: setup });
       workers.push(worker);
+      worker.once('exit', () => exited.add(worker));
+      // After start-up a failing worker stops accepting; say so (its port share is lost until a restart).
+      worker.on('error', (err: Error) =>
+        options.fastify.log.error({ err: err.message, thread: index }, 'query worker thread failed'),
+      );
       worker.postMessage({ type: 'routing', routing: routingSnapshot(options.apps) } satisfies ToWorker);
       worker.on('message', onMessage(worker));
       worker.once('error', reject);
@@ -94,14 +100,16 @@ export async function startQueryThreads(options: QueryThreadsOptions): Promise<Q
     clearInterval(timer);
     for (const off of offs) off();
     await Promise.all(
-      workers.map(
-        (w) =>
-          new Promise<void>((resolve) => {
-            w.once('exit', () => resolve());
-            w.on('message', (m: FromWorker) => m.type === 'closed' && void w.terminate());
-            w.postMessage({ type: 'close' } satisfies ToWorker);
-          }),
-      ),
+      workers
+        .filter((w) => !exited.has(w))
+        .map(
+          (w) =>
+            new Promise<void>((resolve) => {
+              w.once('exit', () => resolve());
+              w.on('message', (m: FromWorker) => m.type === 'closed' && void w.terminate());
+              w.postMessage({ type: 'close' } satisfies ToWorker);
+            }),
+        ),
     );
   };
 
