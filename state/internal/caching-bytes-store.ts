@@ -108,7 +108,7 @@ export class CachingBytesStore implements KeyValueBytesStore {
         let belowId: string | undefined;
         if (next.done !== true) {
           belowId = toLatin1(next.value.key);
-          order = c === undefined ? 1 : compareIds(belowId, c.id) * (reverse ? -1 : 1);
+          order = c === undefined ? -1 : compareIds(belowId, c.id) * (reverse ? -1 : 1);
         }
         if (next.done !== true && order < 0) {
           // Only in the store below.

@@ -116,6 +116,25 @@ describe('caching key-value store', () => {
     ]);
   });
 
+  it('scans keys that are only in the store below, before, between and after the cached ones', async () => {
+    const { store, cached, writeBuffer, thread } = setup();
+    for (const k of ['a', 'c', 'e', 'g']) store.put(k, 1);
+    await cached.flushCache();
+    await writeBuffer.flush();
+    thread.close('0_0-counts'); // the cache forgets them: they are only below now
+    store.put('d', 2);
+    store.put('f', 2);
+    expect((await entries(store.all())).map(([k]) => k)).toEqual(['a', 'c', 'd', 'e', 'f', 'g']);
+    expect((await entries(store.all({ reverse: true }))).map(([k]) => k)).toEqual([
+      'g',
+      'f',
+      'e',
+      'd',
+      'c',
+      'a',
+    ]);
+  });
+
   it('forwards a deletion of a flushed key, and nothing for a key deleted before it was ever flushed', async () => {
     const { store, cached, forwarded, logged } = setup();
     store.put('a', 1);
