@@ -89,6 +89,13 @@ export interface StoreBackend {
    * Concurrent commits are applied one after the other.
    */
   commit(writes: readonly StoreWrite[], checkpoints: Checkpoints): Promise<void>;
+  /**
+   * Optional, for bulk loads (restore): the same contract as {@link commit}, but the backend may apply the
+   * transaction on another thread after this returns (LMDB: lmdb-js's write thread), so the caller can fetch
+   * the next batch while this one is written. Everything is validated before anything is queued; queued
+   * commits are applied in call order, each atomically; the promise settles once the transaction committed.
+   */
+  commitInBackground?(writes: readonly StoreWrite[], checkpoints: Checkpoints): Promise<void>;
   /** Bytes the task directory occupies on disk (0 for memory). */
   sizeOnDisk(): Promise<number>;
   /** Releases files and handles; waits for pending disk flushes. Idempotent. */

@@ -49,7 +49,8 @@ export interface StoreRestorer {
   /**
    * Writes the records to the backend, each chunk of `maxBatchSize` in one transaction together with the
    * checkpoint `last offset + 1`, so a crash mid-restore resumes where it stopped. Records below the
-   * position (already restored) are skipped; offsets must increase.
+   * position (already restored) are skipped; offsets must increase. It may be called again before the
+   * previous call settled (to fetch while the backend writes): chunks are committed in call order.
    */
   restoreBatch(records: readonly ChangelogRecord[]): Promise<void>;
   /**
@@ -80,11 +81,31 @@ export function createStoreRestorer(backend: StoreBackend, options: StoreRestore
   const key = checkpointKey(options.changelogTopic, options.partition);
   const maxBatchSize = Math.max(1, options.maxBatchSize ?? 10_000);
   const startOffset = backend.readCheckpoints().get(key) ?? 0n;
+  // Creates the store's database now, not inside the first chunk: on LMDB that is a synchronous transaction,
+  // which must not meet this restore's queued background transactions.
+  backend.openStore(options.store);
+  // A backend that commits on another thread is handed every chunk at once; the others one chunk per turn.
+  const background = backend.commitInBackground?.bind(backend);
+  const commit = (writes: StoreWrite[], checkpoint: bigint): Promise<void> => {
+    const checkpoints = new Map([[key, checkpoint]]);
+    return background ? background(writes, checkpoints) : backend.commit(writes, checkpoints);
+  };
+  /** The checkpoint of the last committed chunk. */
   let position = startOffset;
+  /** The offset after the last chunk handed to the backend, committed or not: where the next call goes on. */
+  let queued = startOffset;
   let restored = 0;
+  /** Calls hand their chunks to the backend one call after the other, so chunks are queued in offset order. */
+  let tail: Promise<unknown> = Promise.resolve();
+  const serially = <T>(fn: () => Promise<T>): Promise<T> => {
+    const run = tail.then(fn);
+    tail = run.catch(() => undefined);
+    return run;
+  };
 
   async function commitChunk(chunk: StoreWrite[], lastOffset: bigint): Promise<void> {
-    await backend.commit(chunk, new Map([[key, lastOffset + 1n]]));
+    await commit(chunk, lastOffset + 1n);
+    // Chunks commit in the order they were queued, so the checkpoint only moves forward.
     position = lastOffset + 1n;
     restored += chunk.length;
     options.onProgress?.({
@@ -94,6 +115,42 @@ export function createStoreRestorer(backend: StoreBackend, options: StoreRestore
       offset: lastOffset,
       endOffset: options.endOffset,
     });
+  }
+
+  /** Queues the records' chunks; returns the commits still running (background backends only). */
+  async function queueChunks(records: readonly ChangelogRecord[]): Promise<Promise<void>[]> {
+    const running: Promise<void>[] = [];
+    let chunk: StoreWrite[] = [];
+    let last = queued - 1n;
+    const flush = async (): Promise<void> => {
+      queued = last + 1n;
+      const committing = commitChunk(chunk, last);
+      chunk = [];
+      if (background) {
+        // Awaited by restoreBatch; this handler only keeps a rejection from counting as unhandled meanwhile.
+        committing.catch(() => undefined);
+        running.push(committing);
+        return;
+      }
+      await committing;
+      // Let other tasks on this thread run between transactions.
+      await new Promise((resolve) => setImmediate(resolve));
+    };
+    for (const r of records) {
+      if (r.offset < queued) continue;
+      if (r.offset <= last) {
+        throw new MillraceError(
+          'MR_STATE_RESTORE_INVALID',
+          `restore of store "${options.store}" from ${key}: offset ${r.offset} after ${last}; feed records in offset order`,
+        );
+      }
+      assertKey(options.store, r.key, backend.maxKeySize);
+      chunk.push({ store: options.store, key: r.key, value: r.value });
+      last = r.offset;
+      if (chunk.length >= maxBatchSize) await flush();
+    }
+    if (chunk.length > 0) await flush();
+    return running;
   }
 
   return {
@@ -109,32 +166,17 @@ export function createStoreRestorer(backend: StoreBackend, options: StoreRestore
       return position >= options.endOffset;
     },
     async restoreBatch(records) {
-      let chunk: StoreWrite[] = [];
-      let last = position - 1n;
-      for (const r of records) {
-        if (r.offset < position) continue;
-        if (r.offset <= last) {
-          throw new MillraceError(
-            'MR_STATE_RESTORE_INVALID',
-            `restore of store "${options.store}" from ${key}: offset ${r.offset} after ${last}; feed records in offset order`,
-          );
-        }
-        assertKey(options.store, r.key, backend.maxKeySize);
-        chunk.push({ store: options.store, key: r.key, value: r.value });
-        last = r.offset;
-        if (chunk.length >= maxBatchSize) {
-          await commitChunk(chunk, last);
-          chunk = [];
-          // Let other tasks on this thread run between transactions.
-          await new Promise((resolve) => setImmediate(resolve));
-        }
-      }
-      if (chunk.length > 0) await commitChunk(chunk, last);
+      await Promise.all(await serially(() => queueChunks(records)));
     },
     async advanceTo(next) {
-      if (next <= position) return;
-      await backend.commit([], new Map([[key, next]]));
-      position = next;
+      const running = await serially(async () => {
+        if (next <= queued) return undefined;
+        queued = next;
+        return commit([], next).then(() => {
+          position = next;
+        });
+      });
+      await running;
     },
   };
 }

@@ -430,6 +430,43 @@ export function kvStoreContract(factory: BackendFactory): void {
       });
     });
 
+    it('restores batches handed over before the previous one settled, in offset order', async () => {
+      const { backend } = await setup();
+      const progress: RestoreProgress[] = [];
+      const restorer = createStoreRestorer(backend, {
+        store: 'kv',
+        changelogTopic: 'app-kv-changelog',
+        partition: 1,
+        endOffset: 12n,
+        maxBatchSize: 2,
+        onProgress: (p) => progress.push(p),
+      });
+      const record = (i: number, value: string | null) => ({
+        key: utf8(`k${i % 3}`),
+        value: value === null ? null : utf8(value),
+        offset: BigInt(i),
+      });
+      // Fetch N+1 is handed over while fetch N is still being written (the restore session does this).
+      const first = restorer.restoreBatch([0, 1, 2, 3, 4].map((i) => record(i, `"${i}"`)));
+      const second = restorer.restoreBatch(
+        [3, 4, 5, 6, 7, 8].map((i) => record(i, i === 8 ? null : `"${i}"`)),
+      );
+      const third = restorer.restoreBatch([record(10, '"10"')]);
+      await Promise.all([first, second, third]);
+      await restorer.advanceTo(12n);
+      const kv = backend.openStore('kv');
+      const text = (k: string) => Buffer.from(kv.get(utf8(k)) ?? utf8('-')).toString();
+      expect([text('k0'), text('k1'), text('k2')]).toEqual(['"6"', '"10"', '-']);
+      expect([
+        restorer.restored,
+        restorer.position,
+        backend.readCheckpoints().get('app-kv-changelog:1'),
+      ]).toEqual([10, 12n, 12n]);
+      const offsets = progress.map((p) => p.offset);
+      expect(offsets).toEqual([...offsets].sort((a, b) => (a < b ? -1 : 1)));
+      expect(offsets.at(-1)).toBe(10n);
+    });
+
     it('commits the writes of several stores in one commit', async () => {
       const { backend, buffer } = await setup();
       const build = (name: string): KeyValueStore<string, number> =>

@@ -13,6 +13,15 @@ import { CloseGuard } from './errors.ts';
 import { Fetcher } from './fetcher.ts';
 
 /**
+ * Fetch sizes of restore and standby reads. Moderate on purpose: the restore decodes one response while the
+ * backend writes the previous one, and ~8 MiB responses keep both busy (one 50 MiB response held the whole
+ * 300,000-record bench changelog: 1.6 s of fetching and decoding before the first write). A partition's share
+ * (2 MiB) lets one response cover several changelog partitions.
+ */
+const DEFAULT_MAX_BYTES = 8 * 1024 * 1024;
+const DEFAULT_MAX_BYTES_PER_PARTITION = 2 * 1024 * 1024;
+
+/**
  * {@link PartitionReader}: a library Consumer that never joins its (random, unused) group, used only for
  * fetch and list-offsets with positions kept here.
  */
@@ -33,8 +42,8 @@ export class PartitionReaderImpl implements PartitionReader {
     });
     this.#fetcher = new Fetcher(this.#lib, {
       readCommitted,
-      maxBytes: options.maxBytes ?? 50 * 1024 * 1024,
-      maxBytesPerPartition: options.maxBytesPerPartition ?? 10 * 1024 * 1024,
+      maxBytes: options.maxBytes ?? DEFAULT_MAX_BYTES,
+      maxBytesPerPartition: options.maxBytesPerPartition ?? DEFAULT_MAX_BYTES_PER_PARTITION,
     });
   }
 

@@ -9,7 +9,7 @@ import type { OutputCollector } from './output-collector.ts';
 import { StandbyPlanner } from './standby-planner.ts';
 import { StandbyUpdater } from './standby-updater.ts';
 import { StreamTask } from './stream-task.ts';
-import { restoreTask, type StoreRestoreProgress } from './task-restorer.ts';
+import { restoreTasks, type StoreRestoreProgress } from './task-restorer.ts';
 
 /** What the task manager needs from its stream thread. */
 export interface TaskManagerOptions {
@@ -32,8 +32,8 @@ export interface TaskManagerOptions {
 
 /**
  * The tasks of one stream thread (Kafka Streams' TaskManager): active tasks by lifecycle state, the tasks
- * suspended across a rebalance, the restore queue (restores run in the thread's loop, one task at a time,
- * never inside a rebalance callback), and the standby replicas with their placement.
+ * suspended across a rebalance, the restore queue (restores are started from the thread's loop, every queued
+ * task together, never inside a rebalance callback), and the standby replicas with their placement.
  */
 export class TaskManager {
   readonly tasks = new Map<string, StreamTask>();
@@ -168,35 +168,45 @@ export class TaskManager {
     this.#restoreQueue.push(task);
   }
 
-  /** Called from the thread's loop: starts the next queued restore unless one runs. */
+  /**
+   * Called from the thread's loop: unless a restore session runs, starts one over every queued task (their
+   * changelogs are fetched together); tasks queued meanwhile join at the session's next round. Each task
+   * starts running as soon as its own stores are restored.
+   */
   startRestores(): void {
     if (this.#restoring || this.#restoreQueue.length === 0) return;
-    const task = this.#restoreQueue.shift()!;
     this.#restoring = (async () => {
-      if (task.lifecycle.state !== 'RESTORING') return;
-      const done = await restoreTask(
-        task,
-        this.#o.reader,
-        this.#o.config['restore.batch.size'],
-        this.#o.onRestoreProgress,
-      );
-      if (!done || task.lifecycle.state !== 'RESTORING') return;
-      task.initialize();
-      task.lifecycle.transitionTo('RUNNING');
-      this.#o.consumer.resume(this.partitionsOf(task));
-      if (
-        this.#restoreQueue.length === 0 &&
-        [...this.tasks.values()].every((t) => t.lifecycle.state === 'RUNNING')
-      ) {
-        this.#o.onRunningChange(true);
+      while (this.#restoreQueue.length > 0) {
+        const tasks = this.#restoreQueue.filter((t) => t.lifecycle.state === 'RESTORING');
+        this.#restoreQueue = [];
+        await restoreTasks(
+          tasks,
+          this.#o.reader,
+          this.#o.config['restore.batch.size'],
+          this.#o.onRestoreProgress,
+          (task) => this.#restored(task),
+        ).catch((err: unknown) => {
+          const ids = tasks.map((t) => t.id).join(', ');
+          this.#o.log('error', `restore of tasks ${ids} failed: ${(err as Error).message}`);
+          throw err;
+        });
       }
     })().finally(() => {
       this.#restoring = undefined;
     });
-    this.#restoring.catch((err: unknown) => {
-      this.#o.log('error', `restore of task ${task.id} failed: ${(err as Error).message}`);
-      this.#o.onFatal(err);
-    });
+    this.#restoring.catch((err: unknown) => this.#o.onFatal(err));
+  }
+
+  #restored(task: StreamTask): void {
+    task.initialize();
+    task.lifecycle.transitionTo('RUNNING');
+    this.#o.consumer.resume(this.partitionsOf(task));
+    if (
+      this.#restoreQueue.length === 0 &&
+      [...this.tasks.values()].every((t) => t.lifecycle.state === 'RUNNING')
+    ) {
+      this.#o.onRunningChange(true);
+    }
   }
 
   taskIdsOf(tps: readonly TopicPartition[]): Set<string> {

@@ -1,4 +1,4 @@
-import { createStoreRestorer, type ChangelogRecord } from '../../../state/index.ts';
+import { createStoreRestorer, type ChangelogRecord, type StoreRestorer } from '../../../state/index.ts';
 import type { PartitionReader } from '../../kafka/index.ts';
 import type { StreamTask } from './stream-task.ts';
 
@@ -15,61 +15,147 @@ export interface StoreRestoreProgress {
   done: boolean;
 }
 
+/** How long one fetch of the changelogs waits for data (they all have data until they are unassigned). */
+const POLL_MS = 500;
+
+/** One changelog partition being restored. */
+interface PartitionRestore {
+  readonly task: StreamTask;
+  readonly topic: string;
+  readonly partition: number;
+  readonly endOffset: bigint;
+  readonly restorer: StoreRestorer;
+  readonly report: (done: boolean) => void;
+  /** The last restoreBatch handed to the restorer (earlier ones commit before it). */
+  writing: Promise<void>;
+}
+
 /**
- * Restores every logged store of a task from its changelog partition: from the store's checkpoint to the
- * changelog's end offset as of the start, in large batches, each batch one backend transaction with its
- * checkpoint. Returns false when the task left RESTORING meanwhile (revoked or shutting down).
+ * Restores every logged store of `tasks` from their changelog partitions, from each store's checkpoint to
+ * the changelog's end offset as of the start, and calls `onRestored` for each task as soon as all of its
+ * stores are done (still RESTORING). Like Kafka Streams' restore consumer, one reader fetches every changelog
+ * partition of the session at once, and the next fetch is in flight while the backend commits the previous
+ * one (each chunk of `batchSize` records one backend transaction with its checkpoint, committed in offset
+ * order, so a crash mid-restore resumes from the last committed chunk). A task that leaves RESTORING
+ * meanwhile (revoked, shutting down) is dropped from the session; its committed chunks stay.
  */
-export async function restoreTask(
-  task: StreamTask,
+export async function restoreTasks(
+  tasks: readonly StreamTask[],
   reader: PartitionReader,
   batchSize: number,
   onProgress: (p: StoreRestoreProgress) => void,
-): Promise<boolean> {
-  for (const c of task.changelogPartitions()) {
-    const [end] = await reader.endOffsets([{ topic: c.topic, partition: c.partition }]);
-    const endOffset = end?.offset ?? 0n;
-    const restorer = createStoreRestorer(task.backend, {
+  onRestored: (task: StreamTask) => void,
+): Promise<void> {
+  const changelogs = tasks.flatMap((task) => task.changelogPartitions().map((c) => ({ task, ...c })));
+  const ends = await reader.endOffsets(changelogs.map((c) => ({ topic: c.topic, partition: c.partition })));
+  const restoring = (t: StreamTask): boolean => t.lifecycle.state === 'RESTORING';
+  const left = new Map<StreamTask, number>();
+  const active = new Map<string, PartitionRestore>();
+  const finishing: Promise<void>[] = [];
+
+  const finish = (p: PartitionRestore): void => {
+    const done = (async () => {
+      await p.writing;
+      if (!restoring(p.task)) return;
+      // Transaction markers and compacted-away records leave the position short of the end: checkpoint the end.
+      if (p.restorer.position < p.endOffset) await p.restorer.advanceTo(p.endOffset);
+      p.report(true);
+      const rest = (left.get(p.task) ?? 1) - 1;
+      left.set(p.task, rest);
+      if (rest === 0 && restoring(p.task)) onRestored(p.task);
+    })();
+    done.catch(() => undefined);
+    finishing.push(done);
+  };
+
+  for (const [i, c] of changelogs.entries()) {
+    left.set(c.task, (left.get(c.task) ?? 0) + 1);
+    const endOffset = ends[i]?.offset ?? 0n;
+    const restorer = createStoreRestorer(c.task.backend, {
       store: c.store,
       changelogTopic: c.topic,
       partition: c.partition,
       endOffset,
       maxBatchSize: batchSize,
     });
-    const total = Number(endOffset - restorer.startOffset);
-    const report = (done: boolean) =>
-      onProgress({
-        taskId: task.id,
-        store: c.store,
-        changelog: c.topic,
-        partition: c.partition,
-        restored: restorer.restored,
-        total: Math.max(total, 0),
-        done,
-      });
-    if (restorer.startOffset >= endOffset) {
-      report(true);
-      continue;
-    }
-    report(false);
-    for await (const batch of reader.readToEnd({
+    const total = Math.max(Number(endOffset - restorer.startOffset), 0);
+    const p: PartitionRestore = {
+      task: c.task,
       topic: c.topic,
       partition: c.partition,
-      offset: restorer.startOffset,
-    })) {
-      if (task.lifecycle.state !== 'RESTORING') return false;
-      const records: ChangelogRecord[] = [];
-      for (const r of batch) {
-        if (r.offset >= endOffset) break;
-        if (r.key !== null) records.push({ key: r.key, value: r.value, offset: r.offset });
-      }
-      await restorer.restoreBatch(records);
-      report(false);
+      endOffset,
+      restorer,
+      writing: Promise.resolve(),
+      report: (done) =>
+        onProgress({
+          taskId: c.task.id,
+          store: c.store,
+          changelog: c.topic,
+          partition: c.partition,
+          restored: restorer.restored,
+          total,
+          done,
+        }),
+    };
+    if (restorer.startOffset >= endOffset) {
+      finish(p);
+      continue;
     }
-    if (task.lifecycle.state !== 'RESTORING') return false;
-    // Transaction markers and compacted-away records leave the position short of the end: checkpoint the end.
-    if (restorer.position < endOffset) await restorer.advanceTo(endOffset);
-    report(true);
+    p.report(false);
+    active.set(`${c.topic}:${c.partition}`, p);
   }
-  return true;
+  for (const t of tasks) if (!left.has(t) && restoring(t)) onRestored(t);
+
+  reader.assign([...active.values()].map((p) => ({ ...tpOf(p), offset: p.restorer.startOffset })));
+  try {
+    let fetching = active.size > 0 ? reader.poll(POLL_MS) : undefined;
+    /** The writes of the previous fetch: at most two fetches' records are held while the backend writes. */
+    let previous: Promise<unknown> = Promise.resolve();
+    while (fetching) {
+      const records = await fetching;
+      const batches = new Map<PartitionRestore, ChangelogRecord[]>();
+      let partition: PartitionRestore | undefined;
+      let batch: ChangelogRecord[] = [];
+      for (const r of records) {
+        if (partition?.topic !== r.topic || partition.partition !== r.partition) {
+          partition = active.get(`${r.topic}:${r.partition}`);
+          if (!partition) continue;
+          batch = batches.get(partition) ?? [];
+          batches.set(partition, batch);
+        }
+        if (r.key !== null && r.offset < partition.endOffset) batch.push(r as ChangelogRecord);
+      }
+      // Partitions read to their end (or of tasks that left RESTORING) leave the reader before the next fetch.
+      const fetched: PartitionRestore[] = [];
+      for (const [key, p] of active) {
+        if (restoring(p.task) && (reader.position(tpOf(p)) ?? 0n) < p.endOffset) continue;
+        active.delete(key);
+        reader.unassign([tpOf(p)]);
+        if (restoring(p.task)) fetched.push(p);
+      }
+      fetching = active.size > 0 ? reader.poll(POLL_MS) : undefined;
+      fetching?.catch(() => undefined);
+      const writes: Promise<void>[] = [];
+      for (const [p, list] of batches) {
+        if (!restoring(p.task) || list.length === 0) continue;
+        p.writing = p.restorer.restoreBatch(list).then(() => {
+          if (restoring(p.task)) p.report(false);
+        });
+        p.writing.catch(() => undefined);
+        writes.push(p.writing);
+      }
+      for (const p of fetched) finish(p);
+      await previous;
+      previous = Promise.all(writes);
+      previous.catch(() => undefined);
+    }
+    await previous;
+    await Promise.all(finishing);
+  } finally {
+    reader.unassign([...active.values()].map(tpOf));
+  }
+}
+
+function tpOf(p: PartitionRestore): { topic: string; partition: number } {
+  return { topic: p.topic, partition: p.partition };
 }

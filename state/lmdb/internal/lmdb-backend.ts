@@ -12,6 +12,7 @@ import {
 import { directorySize } from '../../internal/dir-size.ts';
 import { LMDB_MAX_KEY_SIZE } from '../../internal/limits.ts';
 import { assertStoreName } from '../../internal/store-name.ts';
+import { assertKey } from '../../internal/validate-write.ts';
 import { LmdbBytesStore } from './lmdb-bytes-store.ts';
 
 /** The named database holding checkpoints (layout in state/internal/checkpoint-codec.ts). */
@@ -129,6 +130,42 @@ export class LmdbBackend implements StoreBackend {
         { cause },
       );
     }
+  }
+
+  /**
+   * A restore batch through lmdb-js's asynchronous batch: the puts are written as instructions here (keys
+   * copied, values referenced: they must not change until the promise settles, which holds for fetched
+   * changelog bytes) and applied by lmdb-js's write thread in one transaction with the checkpoints, while
+   * the main thread goes on fetching. Every key is checked first, because a put that throws halfway through
+   * a batch would leave the earlier puts queued (the all-or-nothing rule of {@link commit}). A failed
+   * transaction is rolled back by LMDB as a whole.
+   */
+  commitInBackground(writes: readonly StoreWrite[], checkpoints: Checkpoints): Promise<void> {
+    this.#assertOpen();
+    const dbs = writes.map((w) => this.#db(w.store));
+    for (const w of writes) assertKey(w.store, w.key, this.maxKeySize);
+    const cps = [...checkpoints].map(
+      ([key, offset]) => [encodeCheckpointKey(key), encodeCheckpoint(offset)] as const,
+    );
+    const committed = this.#env.batch(() => {
+      for (let i = 0; i < writes.length; i++) {
+        const w = writes[i] as StoreWrite;
+        const db = dbs[i] as Database<Buffer, Buffer>;
+        if (w.value === null) void db.remove(asBuffer(w.key));
+        else void db.put(asBuffer(w.key), asBuffer(w.value));
+      }
+      for (const [key, value] of cps) void this.#checkpointDb.put(asBuffer(key), asBuffer(value));
+    });
+    return committed.then(
+      () => undefined,
+      (cause: unknown) => {
+        throw new MillraceError(
+          'MR_STATE_COMMIT_FAILED',
+          `LMDB commit of ${writes.length} restored writes in ${this.path} failed and was rolled back: close the task; it will be restored from the changelog`,
+          { cause },
+        );
+      },
+    );
   }
 
   async sizeOnDisk(): Promise<number> {

@@ -54,6 +54,59 @@ describe('LMDB backend', () => {
     expect(backend.readCheckpoints().get('in:0')).toBe(5n);
   });
 
+  it('a background commit with an invalid key queues nothing: neither earlier writes nor its checkpoint', async () => {
+    const backend = await openBackend();
+    await backend.commitInBackground!(
+      [{ store: 's', key: utf8('old'), value: utf8('1') }],
+      new Map([['cl:0', 1n]]),
+    );
+    const tooLong = new Uint8Array(backend.maxKeySize + 1).fill(0x61);
+    expect(() =>
+      backend.commitInBackground!(
+        [
+          { store: 's', key: utf8('new'), value: utf8('2') },
+          { store: 's', key: utf8('old'), value: null },
+          { store: 's', key: tooLong, value: utf8('3') },
+        ],
+        new Map([['cl:0', 2n]]),
+      ),
+    ).toThrow(expect.objectContaining({ code: 'MR_STATE_KEY_INVALID' }));
+    // A later commit of the same batch of lmdb-js would carry any write the failed call had queued.
+    await backend.commitInBackground!([], new Map([['other:0', 1n]]));
+    const s = backend.openStore('s');
+    expect(s.get(utf8('new'))).toBeUndefined();
+    expect(s.get(utf8('old'))).toBeDefined();
+    expect(backend.readCheckpoints().get('cl:0')).toBe(1n);
+  });
+
+  it('applies background commits in call order, each readable with its checkpoint once it settles', async () => {
+    const backend = await openBackend();
+    const s = backend.openStore('s');
+    const value = (k: string) => Buffer.from(s.get(utf8(k)) ?? []).toString();
+    const first = backend.commitInBackground!(
+      [
+        { store: 's', key: utf8('a'), value: utf8('1') },
+        { store: 's', key: utf8('b'), value: utf8('1') },
+      ],
+      new Map([['cl:0', 2n]]),
+    );
+    const second = backend.commitInBackground!(
+      [
+        { store: 's', key: utf8('a'), value: utf8('2') },
+        { store: 's', key: utf8('b'), value: null },
+      ],
+      new Map([['cl:0', 4n]]),
+    );
+    await first;
+    expect(backend.readCheckpoints().get('cl:0')).toBeGreaterThanOrEqual(2n);
+    await second;
+    expect([value('a'), s.get(utf8('b')), backend.readCheckpoints().get('cl:0')]).toEqual([
+      '2',
+      undefined,
+      4n,
+    ]);
+  });
+
   it('limits the number of stores to maxStores', async () => {
     const dir = await tmpDir('lmdb-max');
     const backend = createLmdbBackend({ path: dir.path, maxStores: 2 });
