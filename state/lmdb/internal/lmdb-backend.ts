@@ -142,15 +142,18 @@ export class LmdbBackend implements StoreBackend {
    */
   commitInBackground(writes: readonly StoreWrite[], checkpoints: Checkpoints): Promise<void> {
     this.#assertOpen();
-    const dbs = writes.map((w) => this.#db(w.store));
-    for (const w of writes) assertKey(w.store, w.key, this.maxKeySize);
+    // A restore chunk is one store: resolve each store's database once.
+    const dbs = new Map<string, Database<Buffer, Buffer>>();
+    for (const w of writes) {
+      if (!dbs.has(w.store)) dbs.set(w.store, this.#db(w.store));
+      assertKey(w.store, w.key, this.maxKeySize);
+    }
     const cps = [...checkpoints].map(
       ([key, offset]) => [encodeCheckpointKey(key), encodeCheckpoint(offset)] as const,
     );
     const committed = this.#env.batch(() => {
-      for (let i = 0; i < writes.length; i++) {
-        const w = writes[i] as StoreWrite;
-        const db = dbs[i] as Database<Buffer, Buffer>;
+      for (const w of writes) {
+        const db = dbs.get(w.store) as Database<Buffer, Buffer>;
         if (w.value === null) void db.remove(asBuffer(w.key));
         else void db.put(asBuffer(w.key), asBuffer(w.value));
       }
