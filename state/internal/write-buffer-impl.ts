@@ -76,7 +76,12 @@ export class WriteBufferImpl implements WriteBuffer {
     this.#current = new BufferLayer();
     this.#committing = layer;
     try {
-      await this.backend.commit(layer.toStoreWrites(), checkpoints);
+      // A backend that can apply the transaction on another thread (LMDB's write thread) does so: the caller
+      // may go on processing while it is written; reads meanwhile see the writes in `committing`.
+      const writes = layer.toStoreWrites();
+      await (this.backend.commitInBackground
+        ? this.backend.commitInBackground(writes, checkpoints)
+        : this.backend.commit(writes, checkpoints));
     } catch (cause) {
       this.#current.underlay(layer);
       if (isMillraceError(cause)) throw cause;
