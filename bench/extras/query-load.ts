@@ -43,7 +43,9 @@ export async function runQueryLoad(ctx: RunContext, args: BenchArgs): Promise<st
     { name: input, partitions: profiles.inputPartitions },
     { name: topics.output, partitions: profiles.inputPartitions },
   ]);
-  ctx.log(`query-load/${guarantee}: loading ${args.events} profile events`);
+  ctx.log(
+    `query-load/${guarantee}: loading ${args.events} profile events (app query.threads: ${args.queryThreads})`,
+  );
   const inputEnd = await loadEvents(ctx.kafka, input, 0, args.events, (i) =>
     profiles.event(i, profiles.defaultKeys),
   );
@@ -57,6 +59,7 @@ export async function runQueryLoad(ctx: RunContext, args: BenchArgs): Promise<st
     commitIntervalMs: commitIntervalFor(args, guarantee),
     stateDir,
     httpPort: PORT,
+    queryThreads: args.queryThreads,
   });
   let result: QueryLoadResult;
   try {

@@ -19,6 +19,8 @@ export interface BenchArgs {
   readonly keys: readonly number[];
   /** Write a V8 CPU profile of the Millrace child into this directory. */
   readonly cpuProf: string | undefined;
+  /** query-load: the app's `query.threads` (worker threads answering key lookups); default 1. */
+  readonly queryThreads: number;
 }
 
 export const USAGE = `usage: npm run bench -- <scenario|extra|all>[,...] [options]
@@ -28,7 +30,8 @@ export const USAGE = `usage: npm run bench -- <scenario|extra|all>[,...] [option
   --contenders LIST   millrace,kafka-streams,ceiling (default all three)
   --commit-interval-ms MS   every contender's commit interval (default 100, both guarantees)
   --keys LIST         key-growth: distinct keys, e.g. 10000,10000000 (default 10000,10000000)
-  --cpu-prof DIR      write a --cpu-prof profile of each Millrace child into DIR`;
+  --cpu-prof DIR      write a --cpu-prof profile of each Millrace child into DIR
+  --query-threads N   query-load: query.threads of the app (0 = lookups on the stream thread's loop; default 1)`;
 
 /** Parses the command line; throws an Error whose message includes the usage on a bad argument. */
 export function parseBenchArgs(argv: readonly string[]): BenchArgs {
@@ -48,7 +51,17 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
     } else positional.push(a);
   }
   for (const k of opts.keys()) {
-    if (!['events', 'guarantee', 'contenders', 'commit-interval-ms', 'keys', 'cpu-prof'].includes(k))
+    if (
+      ![
+        'events',
+        'guarantee',
+        'contenders',
+        'commit-interval-ms',
+        'keys',
+        'cpu-prof',
+        'query-threads',
+      ].includes(k)
+    )
       fail(`unknown option --${k}`);
   }
   if (positional.length !== 1) fail('name one scenario, extra, or all');
@@ -81,6 +94,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
     commitIntervalMs: ci === undefined ? undefined : positiveInt('commit-interval-ms', ci),
     keys: (opts.get('keys') ?? '10000,10000000').split(',').map((k) => positiveInt('keys', k)),
     cpuProf: opts.get('cpu-prof'),
+    queryThreads: nonNegativeInt('query-threads', opts.get('query-threads') ?? '1'),
   };
 }
 
@@ -96,6 +110,12 @@ export function commitIntervalFor(args: Pick<BenchArgs, 'commitIntervalMs'>, _g:
 function positiveInt(name: string, raw: string): number {
   const n = Number(raw.replaceAll('_', ''));
   if (!Number.isSafeInteger(n) || n <= 0) fail(`--${name} must be a positive integer, not "${raw}"`);
+  return n;
+}
+
+function nonNegativeInt(name: string, raw: string): number {
+  const n = Number(raw);
+  if (!Number.isSafeInteger(n) || n < 0) fail(`--${name} must be an integer ≥ 0, not "${raw}"`);
   return n;
 }
 

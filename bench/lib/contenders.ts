@@ -25,6 +25,7 @@ export interface SpawnOptions {
   /** Extra `key=value` arguments of the Java reference. */
   readonly javaArgs?: readonly string[];
   readonly httpPort?: number;
+  readonly queryThreads?: number;
   readonly store?: string;
   /** Directory for a V8 CPU profile of the Millrace child. */
   readonly cpuProfDir?: string;
@@ -66,6 +67,7 @@ export function spawnContender(o: SpawnOptions): ContenderProcess {
     commitIntervalMs: o.commitIntervalMs,
     stateDir: o.stateDir,
     ...(o.httpPort !== undefined ? { httpPort: o.httpPort } : {}),
+    ...(o.queryThreads !== undefined ? { queryThreads: o.queryThreads } : {}),
     ...(o.store !== undefined ? { store: o.store } : {}),
   };
   const script =

@@ -30,6 +30,7 @@ const app = createStreamsApp(
     'processing.guarantee': config.guarantee,
     'commit.interval.ms': config.commitIntervalMs,
     'state.dir': config.stateDir,
+    ...(config.queryThreads !== undefined ? { 'query.threads': config.queryThreads } : {}),
   },
   {
     // MILLRACE_BENCH_LOG=info shows the app's info lines too (restores, rebalances), with their time.

@@ -11,6 +11,8 @@ export interface WorkerConfig {
   readonly stateDir: string;
   /** Serve interactive queries over HTTP on this port (query-load). */
   readonly httpPort?: number;
+  /** query-load: the app's `query.threads`. */
+  readonly queryThreads?: number;
   /** restore: the store to restore. */
   readonly store?: string;
 }

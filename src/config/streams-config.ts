@@ -59,8 +59,8 @@ export const STREAMS_CONFIG = {
   ),
   'query.threads': key(
     'query.threads',
-    'Worker threads that accept the HTTP connections of the query server (millrace run / createMillraceServer): they answer key lookups (GET /stores/:app/:store/keys/:key) of string-keyed stores from the committed LMDB state of the running local tasks, off the stream thread, and hand every other request to the main thread. 0 serves everything on the main thread, which reads processed but uncommitted state too (docs/http-api.md, read consistency).',
-    1,
+    'Worker threads that accept the HTTP connections of the query server (millrace run / createMillraceServer): they answer key lookups (GET /stores/:app/:store/keys/:key) of string-keyed stores from the committed LMDB state of the running local tasks, off the stream thread, and hand every other request to the main thread. They see committed state only (up to commit.interval.ms old). 0 (the default, as Kafka Streams) serves everything on the main thread, which reads processed but uncommitted state too (docs/http-api.md, read consistency).',
+    0,
     types.int({ min: 0, max: 64 }),
   ),
   'replication.factor': key(

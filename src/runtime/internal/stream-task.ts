@@ -78,6 +78,7 @@ export class StreamTask {
   readonly #cache: ThreadCache;
   #initialized = false;
   #stateFlush: Promise<void> | undefined;
+  #changelogPartitions: ChangelogPartition[] | undefined;
 
   constructor(options: StreamTaskOptions) {
     this.subtopology = options.subtopology;
@@ -134,7 +135,8 @@ export class StreamTask {
 
   /** The changelog partitions this task restores from and writes to. */
   changelogPartitions(): ChangelogPartition[] {
-    return changelogPartitionsOf(this.subtopology, this.partition);
+    this.#changelogPartitions ??= changelogPartitionsOf(this.subtopology, this.partition);
+    return this.#changelogPartitions;
   }
 
   /** Creates the stores and initializes processors (once restored: processors may read stores in init). */

@@ -157,6 +157,7 @@ export class TaskManager {
       output: this.#o.output,
       onStateChange: (taskId, _from, to) => this.#o.metrics.taskStates.set(taskId, to),
       onDroppedRecord: () => this.#o.metrics.droppedRecordsTotal++,
+      cacheMaxBytes: this.#o.config['statestore.cache.max.bytes'],
     });
   }
 
