@@ -80,10 +80,13 @@ export function decodePartition(
         offset,
         key: record.key,
         value: record.value,
-        headers: record.headers.map(([k, v]): RecordHeader => [
-          k === null ? '' : k.toString('utf8'),
-          v ?? EMPTY,
-        ]),
+        headers:
+          record.headers.length === 0
+            ? NO_HEADERS
+            : record.headers.map(([k, v]): RecordHeader => [
+                k === null ? '' : k.toString('utf8'),
+                v ?? EMPTY,
+              ]),
         timestamp: logAppendTime ? batch.maxTimestamp : batch.firstTimestamp + record.timestampDelta,
         timestampType: logAppendTime ? 'log-append-time' : 'create-time',
         leaderEpoch: batch.partitionLeaderEpoch,
@@ -92,6 +95,9 @@ export function decodePartition(
   }
   return { records, nextOffset };
 }
+
+/** Shared by every record without headers (most): never mutated. */
+const NO_HEADERS: readonly RecordHeader[] = Object.freeze([]);
 
 function cmp(a: bigint, b: bigint): number {
   return a < b ? -1 : a > b ? 1 : 0;
