@@ -44,7 +44,13 @@ export function cachingLayer(
 ): CachingBytesStore | undefined {
   const cache = context.cache;
   if (!cachingEnabled || cache === undefined || cache.thread.maxBytes <= 0) return undefined;
-  return new CachingBytesStore(bytes, cache.thread, `${cache.taskId}-${bytes.name}`, cache.recordContext);
+  return new CachingBytesStore(
+    bytes,
+    cache.thread,
+    `${cache.taskId}-${bytes.name}`,
+    cache.recordContext,
+    context.writeBuffer.backend.maxKeySize,
+  );
 }
 
 /**

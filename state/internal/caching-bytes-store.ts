@@ -2,6 +2,7 @@ import type { BytesEntry, BytesScanOptions } from '../backend.ts';
 import type { KeyValueBytesStore } from '../key-value-bytes-store.ts';
 import { sequence } from '../../src/processor/internal/sequence.ts';
 import { toLatin1 } from './bytes.ts';
+import { assertKey } from './validate-write.ts';
 import type { CacheEntry, CacheRecordContext, NamedCache } from './named-cache.ts';
 import type { ThreadCache } from './thread-cache.ts';
 
@@ -34,14 +35,17 @@ export class CachingBytesStore implements KeyValueBytesStore {
   readonly #cache: NamedCache;
   readonly #context: () => CacheRecordContext | undefined;
   #listener: BytesFlushListener | undefined;
+  readonly #maxKeySize: number;
 
   constructor(
     inner: KeyValueBytesStore,
     thread: ThreadCache,
     namespace: string,
     context: () => CacheRecordContext | undefined,
+    maxKeySize: number,
   ) {
     this.name = inner.name;
+    this.#maxKeySize = maxKeySize;
     this.persistent = inner.persistent;
     this.#inner = inner;
     this.#thread = thread;
@@ -135,6 +139,9 @@ export class CachingBytesStore implements KeyValueBytesStore {
   }
 
   #put(key: Uint8Array, value: Uint8Array | null): void {
+    // Checked now, as the write buffer does: a key refused only at flush time would fail the commit (and
+    // the application) instead of dead-lettering the record that wrote it.
+    assertKey(this.name, key, this.#maxKeySize);
     this.#cache.put(toLatin1(key), key, value, true, this.#context());
     const evicted = this.#thread.maybeEvict(this.#cache);
     // An asynchronous forward is awaited by the task (its context tracks it), which also sees its error.

@@ -41,6 +41,17 @@ async function entries(it: AsyncIterable<{ key: string; value: number }>): Promi
 const changes = (f: CacheFlushRecord<string, number>[]) => f.map((r) => [r.key, r.newValue, r.oldValue]);
 
 describe('caching key-value store', () => {
+  it('refuses a key the backend would refuse when it is written, not at the flush (so the record is dead-lettered)', async () => {
+    const { store, cached, forwarded, logged, writeBuffer } = setup();
+    const tooLong = 'k'.repeat(writeBuffer.backend.maxKeySize + 1);
+    expect(() => store.put(tooLong, 1)).toThrow(/MR_STATE_KEY_INVALID|not allowed/);
+    expect(() => store.put('', 1)).toThrow(/not allowed/);
+    store.put('ok', 2);
+    await cached.flushCache();
+    expect(logged()).toEqual([['ok', '2']]);
+    expect(changes(forwarded)).toEqual([['ok', 2, null]]);
+  });
+
   it('writes, logs and forwards a key once per flush, with its latest value and the value flushed before', async () => {
     const { store, cached, forwarded, logged } = setup();
     store.put('a', 1);
