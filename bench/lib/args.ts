@@ -19,6 +19,8 @@ export interface BenchArgs {
   readonly keys: readonly number[];
   /** Write a V8 CPU profile of the Millrace child into this directory. */
   readonly cpuProf: string | undefined;
+  /** Rounds per scenario and guarantee (contenders rotate); the table shows each contender's median. */
+  readonly rounds: number;
   /** query-load: the app's `query.threads` (worker threads answering key lookups); default 1. */
   readonly queryThreads: number;
 }
@@ -31,6 +33,8 @@ export const USAGE = `usage: npm run bench -- <scenario|extra|all>[,...] [option
   --commit-interval-ms MS   every contender's commit interval (default 100, both guarantees)
   --keys LIST         key-growth: distinct keys, e.g. 10000,10000000 (default 10000,10000000)
   --cpu-prof DIR      write a --cpu-prof profile of each Millrace child into DIR
+  --rounds N          run the contenders N times per scenario and guarantee, rotating their order; the
+                      table shows each one's median run (default 1)
   --query-threads N   query-load: query.threads of the app (0 = lookups on the stream thread's loop; default 1)`;
 
 /** Parses the command line; throws an Error whose message includes the usage on a bad argument. */
@@ -94,6 +98,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
     commitIntervalMs: ci === undefined ? undefined : positiveInt('commit-interval-ms', ci),
     keys: (opts.get('keys') ?? '10000,10000000').split(',').map((k) => positiveInt('keys', k)),
     cpuProf: opts.get('cpu-prof'),
+    rounds: positiveInt('rounds', opts.get('rounds') ?? '1'),
     queryThreads: nonNegativeInt('query-threads', opts.get('query-threads') ?? '1'),
   };
 }

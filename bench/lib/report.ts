@@ -59,6 +59,26 @@ export function windowOf(results: readonly ContenderResult[]): RateWindow {
     : 'cold';
 }
 
+/**
+ * Per contender, the run with the median rate of its rounds (in the window every run of the scenario
+ * allows; a failed run ranks lowest). With one round it is that run.
+ */
+export function medianPerContender(
+  runs: readonly ContenderResult[],
+  contenders: readonly ContenderName[],
+): ContenderResult[] {
+  const window = windowOf(runs);
+  const out: ContenderResult[] = [];
+  for (const c of contenders) {
+    const mine = runs
+      .filter((r) => r.contender === c)
+      .sort((a, b) => (recordsPerSecond(a, window) ?? -1) - (recordsPerSecond(b, window) ?? -1));
+    const median = mine[(mine.length - 1) >> 1];
+    if (median !== undefined) out.push(median);
+  }
+  return out;
+}
+
 /** Records per second from READY to all committed (start-up excluded, warm-up included). */
 export function readyToDoneRate(r: ContenderResult): number | undefined {
   return r.error === undefined && r.processingMs > 0 ? (r.records * 1000) / r.processingMs : undefined;

@@ -7,7 +7,14 @@ import { commitIntervalFor, type BenchArgs, type ContenderName, type Guarantee }
 import { formatTrace, waitForCompletion } from './completion.ts';
 import { JAVA_LOG_DIR, SHORT, spawnContender } from './contenders.ts';
 import { createBenchTopics, loadEvents } from './load.ts';
-import { readyToDoneRate, recordsPerSecond, type ContenderResult, type ScenarioResult } from './report.ts';
+import {
+  medianPerContender,
+  readyToDoneRate,
+  recordsPerSecond,
+  windowOf,
+  type ContenderResult,
+  type ScenarioResult,
+} from './report.ts';
 
 export interface RunContext {
   readonly kafka: KafkaClient;
@@ -35,20 +42,44 @@ export async function runScenario(
   const t0 = performance.now();
   const inputEnd = await loadEvents(ctx.kafka, input, 0, n, (i) => scenario.event(i, scenario.defaultKeys));
   ctx.log(`  loaded in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
-  const results: ContenderResult[] = [];
+  const all: ContenderResult[] = [];
   try {
-    for (const contender of args.contenders) {
-      results.push(await runContender(ctx, scenario, guarantee, args, contender, prefix, input, inputEnd, n));
-      const r = results.at(-1)!;
-      ctx.log(
-        r.error
-          ? `  ${contender}: FAILED ${r.error}`
-          : `  ${contender}: ${r.steady ? `${Math.round(recordsPerSecond(r, 'steady') ?? 0)} rec/s steady, ` : ''}${Math.round(recordsPerSecond(r, 'cold') ?? 0)} rec/s cold (spawn→done), ${Math.round(readyToDoneRate(r) ?? 0)} rec/s READY→done (${(r.processingMs / 1000).toFixed(1)} s after a ${(r.startupMs / 1000).toFixed(1)} s start), peak RSS ${r.peakRssBytes === undefined ? 'n/a' : Math.round(r.peakRssBytes / 1048576)} MiB, CPU ${r.cpuSeconds === undefined ? 'n/a' : `${r.cpuSeconds.toFixed(1)} s`}, output offsets ${r.outputOffsets ?? 'n/a'}${r.deadLettered !== undefined ? `, dead-lettered ${r.deadLettered}` : ''}`,
-      );
+    for (let round = 0; round < args.rounds; round++) {
+      // Each round starts with the next contender (a rotation), so none always runs right after the load.
+      const shift = round % args.contenders.length;
+      const order = [...args.contenders.slice(shift), ...args.contenders.slice(0, shift)];
+      if (args.rounds > 1) ctx.log(`  round ${round + 1}/${args.rounds}: ${order.join(', ')}`);
+      const roundPrefix = round === 0 ? prefix : `${prefix}-r${round}`;
+      for (const contender of order) {
+        const r = await runContender(
+          ctx,
+          scenario,
+          guarantee,
+          args,
+          contender,
+          roundPrefix,
+          input,
+          inputEnd,
+          n,
+        );
+        all.push(r);
+        ctx.log(
+          r.error
+            ? `  ${contender}: FAILED ${r.error}`
+            : `  ${contender}: ${r.steady ? `${Math.round(recordsPerSecond(r, 'steady') ?? 0)} rec/s steady, ` : ''}${Math.round(recordsPerSecond(r, 'cold') ?? 0)} rec/s cold (spawn→done), ${Math.round(readyToDoneRate(r) ?? 0)} rec/s READY→done (${(r.processingMs / 1000).toFixed(1)} s after a ${(r.startupMs / 1000).toFixed(1)} s start), peak RSS ${r.peakRssBytes === undefined ? 'n/a' : Math.round(r.peakRssBytes / 1048576)} MiB, CPU ${r.cpuSeconds === undefined ? 'n/a' : `${r.cpuSeconds.toFixed(1)} s`}, output offsets ${r.outputOffsets ?? 'n/a'}${r.deadLettered !== undefined ? `, dead-lettered ${r.deadLettered}` : ''}`,
+        );
+      }
     }
   } finally {
     await deleteRunTopics(ctx.kafka, prefix).catch((e: unknown) =>
       ctx.log(`  could not delete topics: ${String(e)}`),
+    );
+  }
+  const results = medianPerContender(all, args.contenders);
+  if (args.rounds > 1) {
+    const window = windowOf(all);
+    ctx.log(
+      `  median of ${args.rounds} rounds (${window}): ${results.map((r) => `${r.contender} ${Math.round(recordsPerSecond(r, window) ?? 0)} rec/s`).join(', ')}`,
     );
   }
   return { scenario: scenario.name, guarantee, events: n, results };

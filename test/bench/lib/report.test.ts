@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  medianPerContender,
   percentile,
   ratioRow,
   ratioTable,
@@ -23,6 +24,24 @@ const result = (
 });
 
 describe('benchmark report', () => {
+  it("keeps each contender's median run over rounds (a failed run ranks lowest)", () => {
+    const steady = (ms: number) => ({ steady: { fromRecords: 10_000, ms } });
+    const runs = [
+      result('millrace', 4000, steady(3000)), // 30,000/s
+      result('kafka-streams', 4000, steady(2000)), // 45,000/s
+      result('millrace', 4000, steady(1000)), // 90,000/s
+      result('kafka-streams', 4000, { ...steady(9000), error: 'boom' }),
+      result('millrace', 4000, steady(4500)), // 20,000/s
+      result('kafka-streams', 4000, steady(3000)), // 30,000/s
+    ];
+    const medians = medianPerContender(runs, ['millrace', 'kafka-streams']);
+    expect(medians.map((r) => [r.contender, recordsPerSecond(r, 'steady')])).toEqual([
+      ['millrace', 30_000],
+      ['kafka-streams', 30_000],
+    ]);
+    expect(medianPerContender([runs[0]!], ['millrace', 'ceiling'])).toEqual([runs[0]]);
+  });
+
   it('rates the steady window, or every record over spawn → done (cold)', () => {
     // steady: 90,000 records in 3 s → 30,000/s; cold: 100,000 in 1 s start + 4 s → 20,000/s.
     const r = result('millrace', 4000, { steady: { fromRecords: 10_000, ms: 3000 } });
