@@ -64,6 +64,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
         'keys',
         'cpu-prof',
         'query-threads',
+        'rounds',
       ].includes(k)
     )
       fail(`unknown option --${k}`);

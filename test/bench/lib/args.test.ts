@@ -54,3 +54,13 @@ describe('parseBenchArgs', () => {
     expect(() => parseBenchArgs(argv)).toThrow('usage: npm run bench');
   });
 });
+
+describe('bench arguments: rounds and query threads', () => {
+  it('parses --rounds and --query-threads, with defaults 1 and 1', () => {
+    const d = parseBenchArgs(['profiles']);
+    expect([d.rounds, d.queryThreads]).toEqual([1, 1]);
+    const a = parseBenchArgs(['profiles', '--rounds', '3', '--query-threads', '0']);
+    expect([a.rounds, a.queryThreads]).toEqual([3, 0]);
+    expect(() => parseBenchArgs(['profiles', '--rounds', '0'])).toThrow(/positive integer/);
+  });
+});
