@@ -67,7 +67,23 @@ export class Fetcher {
     const result: FetchResult = { records: [], nextOffsets: new Map(), outOfRange: [] };
     if (positions.length === 0) return result;
     const topics = [...new Set(positions.map((p) => p.topic))];
-    const metadata = await this.#call('read topic metadata', () => this.#consumer.metadata({ topics }));
+    let metadata: Awaited<ReturnType<Consumer['metadata']>>;
+    try {
+      metadata = await this.#consumer.metadata({ topics });
+    } catch (error) {
+      // Right after a broker restart the metadata has no leader for a while (LEADER_NOT_AVAILABLE): like a
+      // failed fetch, an empty round, retried by the next poll within the transient budget.
+      if (isTransientFetchError(error) && this.#withinTransientBudget()) {
+        await new Promise((resolve) => setTimeout(resolve, Math.min(maxWaitMs, TRANSIENT_RETRY_PAUSE_MS)));
+        return result;
+      }
+      throw toMillraceError(
+        'MR_KAFKA_CONSUME',
+        'read topic metadata',
+        'check that the broker is reachable and the topic exists',
+        error,
+      );
+    }
     const names = new Map<string, string>();
     const byNode = new Map<number, Map<string, TopicPartitionOffset[]>>();
     for (const position of positions) {
@@ -216,6 +232,9 @@ export class Fetcher {
     }
   }
 }
+
+/** Pause after a transient metadata failure before the (empty) fetch round returns, so polls do not spin. */
+const TRANSIENT_RETRY_PAUSE_MS = 100;
 
 /** How long fetches may keep failing transiently (broker restart, leader election) before the consumer fails. */
 export const TRANSIENT_FETCH_BUDGET_MS = 120_000;

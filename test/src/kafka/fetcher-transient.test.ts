@@ -1,5 +1,6 @@
+import type { Consumer } from '@platformatic/kafka';
 import { describe, expect, it } from 'vitest';
-import { isTransientFetchError } from '../../../src/kafka/internal/fetcher.ts';
+import { Fetcher, isTransientFetchError } from '../../../src/kafka/internal/fetcher.ts';
 
 /** An error shaped like the library's: a protocol error name in `apiId`, nested in `errors`. */
 function protocolError(apiId: string): Error {
@@ -22,5 +23,27 @@ describe('isTransientFetchError (regression: a broker restart stopped the app wi
     expect(isTransientFetchError(protocolError('TOPIC_AUTHORIZATION_FAILED'))).toBe(false);
     expect(isTransientFetchError(protocolError('UNSUPPORTED_VERSION'))).toBe(false);
     expect(isTransientFetchError(new Error('boom'))).toBe(false);
+  });
+});
+
+describe('Fetcher.fetch when the metadata has no leader (regression: broker-restart soak stopped an instance)', () => {
+  const position = { topic: 't', partition: 0, offset: 0n };
+  const fetcherWith = (metadata: () => Promise<never>) =>
+    new Fetcher({ metadata } as unknown as Consumer, {
+      readCommitted: false,
+      maxBytes: 1024,
+      maxBytesPerPartition: 1024,
+    });
+
+  it('returns an empty round on LEADER_NOT_AVAILABLE, to be retried by the next poll', async () => {
+    const fetcher = fetcherWith(() => Promise.reject(protocolError('LEADER_NOT_AVAILABLE')));
+    const result = await fetcher.fetch([position], 10);
+    expect(result.records).toEqual([]);
+    expect(result.nextOffsets.size).toBe(0);
+  });
+
+  it('still fails on an error that is not transient', async () => {
+    const fetcher = fetcherWith(() => Promise.reject(protocolError('TOPIC_AUTHORIZATION_FAILED')));
+    await expect(fetcher.fetch([position], 10)).rejects.toThrow(/TOPIC_AUTHORIZATION_FAILED/);
   });
 });
