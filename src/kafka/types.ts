@@ -394,8 +394,15 @@ export interface PartitionReader extends Closeable {
   assignment(): TopicPartition[];
   position(tp: TopicPartition): bigint | undefined;
   poll(maxWaitMs: number): Promise<ConsumedRecord[]>;
-  /** End offsets (next offset to be written; the last stable offset under read_committed). */
-  endOffsets(partitions: readonly TopicPartition[]): Promise<TopicPartitionOffset[]>;
+  /**
+   * End offsets (next offset to be written; the last stable offset under read_committed). With
+   * `highWatermark`, the end of the log whatever the isolation: a read_committed reader gets there once every
+   * transaction before it has completed (committed or aborted).
+   */
+  endOffsets(
+    partitions: readonly TopicPartition[],
+    options?: { highWatermark?: boolean },
+  ): Promise<TopicPartitionOffset[]>;
   /**
    * Reads one partition from `offset` up to its end offset as of the call, in batches. Does not disturb
    * the other assigned partitions.

@@ -170,6 +170,7 @@ export class Fetcher {
   async listOffsets(
     partitions: readonly TopicPartition[],
     which: 'earliest' | 'latest',
+    readCommitted = this.#options.readCommitted,
   ): Promise<TopicPartitionOffset[]> {
     if (partitions.length === 0) return [];
     const byTopic: Record<string, number[]> = {};
@@ -179,7 +180,7 @@ export class Fetcher {
         topics: Object.keys(byTopic),
         partitions: byTopic,
         timestamp: which === 'earliest' ? ListOffsetTimestamps.EARLIEST : ListOffsetTimestamps.LATEST,
-        isolationLevel: this.#options.readCommitted ? 1 : 0,
+        isolationLevel: readCommitted ? 1 : 0,
       }),
     );
     return partitions.map(({ topic, partition }) => {

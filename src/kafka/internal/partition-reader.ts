@@ -100,10 +100,15 @@ export class PartitionReaderImpl implements PartitionReader {
     return result.records;
   }
 
-  async endOffsets(partitions: readonly TopicPartition[]): Promise<TopicPartitionOffset[]> {
+  async endOffsets(
+    partitions: readonly TopicPartition[],
+    options: { highWatermark?: boolean } = {},
+  ): Promise<TopicPartitionOffset[]> {
     this.#guard.check();
     for (const p of partitions) this.#lib.topics.track(p.topic);
-    return this.#fetcher.listOffsets(partitions, 'latest');
+    return options.highWatermark === true
+      ? this.#fetcher.listOffsets(partitions, 'latest', false)
+      : this.#fetcher.listOffsets(partitions, 'latest');
   }
 
   async *readToEnd(from: TopicPartitionOffset): AsyncIterable<ConsumedRecord[]> {

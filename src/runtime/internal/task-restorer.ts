@@ -47,7 +47,15 @@ export async function restoreTasks(
   onRestored: (task: StreamTask) => void,
 ): Promise<void> {
   const changelogs = tasks.flatMap((task) => task.changelogPartitions().map((c) => ({ task, ...c })));
-  const ends = await reader.endOffsets(changelogs.map((c) => ({ topic: c.topic, partition: c.partition })));
+  // The end is the high watermark, not the last stable offset: a transaction left open by a killed instance
+  // whose transactional id nobody fences (its state dir, and so its process id, was lost) holds the last
+  // stable offset back until transaction.timeout.ms, and a restore that stopped there would miss the
+  // transactions committed after it — whose input offsets are already committed (counts went backwards in
+  // the state-wipe soak). Reading read_committed up to the high watermark waits for that transaction instead.
+  const ends = await reader.endOffsets(
+    changelogs.map((c) => ({ topic: c.topic, partition: c.partition })),
+    { highWatermark: true },
+  );
   const restoring = (t: StreamTask): boolean => t.lifecycle.state === 'RESTORING';
   const left = new Map<StreamTask, number>();
   const active = new Map<string, PartitionRestore>();
