@@ -57,6 +57,8 @@ interface PartitionPlan {
   batch: EncodableMessage[];
   sizes: number[];
   deltas: bigint[];
+  /** Each record's headers as bytes (computed once, for the size and the write). */
+  headers: (readonly HeaderBytes[])[];
   first: bigint;
   max: bigint;
   /** Bytes of the whole RecordBatch, baseOffset included. */
@@ -92,6 +94,7 @@ export function encodeProduceRequest(
     for (const [partition, batch] of byPartition) {
       const sizes = new Array<number>(batch.length);
       const deltas = new Array<bigint>(batch.length);
+      const headers = new Array<readonly HeaderBytes[]>(batch.length);
       const first = batch[0]!.timestamp ?? now;
       let max = first;
       let recordsBytes = 0;
@@ -100,13 +103,14 @@ export function encodeProduceRequest(
         const ts = m.timestamp ?? now;
         if (ts > max) max = ts;
         deltas[i] = ts - first;
-        const body = recordBodySize(m, i, deltas[i]!);
+        headers[i] = headerBytes(m.headers);
+        const body = recordBodySize(m, i, deltas[i]!, headers[i]!);
         sizes[i] = body;
         recordsBytes += varintSize(body) + body;
       }
       const bytes = BATCH_HEAD + BATCH_FIXED_AFTER_CRC + recordsBytes;
       size += 4 + uvarintSize(bytes + 1) + bytes + 1;
-      partitions.push({ partition: Number(partition), batch, sizes, deltas, first, max, bytes });
+      partitions.push({ partition: Number(partition), batch, sizes, deltas, headers, first, max, bytes });
     }
     plan.push({ topic, partitions });
   }
@@ -162,10 +166,10 @@ function writeBatch(out: Buffer, start: number, p: PartitionPlan, options: Produ
     at = writeVarint(out, at, i);
     at = writeBytes(out, at, m.key);
     at = writeBytes(out, at, m.value);
-    const headers = headerEntries(m.headers);
+    const headers = p.headers[i]!;
     at = writeVarint(out, at, headers.length);
     for (const [k, v] of headers) {
-      at = writeBytes(out, at, typeof k === 'string' ? Buffer.from(k, 'utf8') : k);
+      at = writeBytes(out, at, k);
       at = writeBytes(out, at, v);
     }
   }
@@ -173,22 +177,28 @@ function writeBatch(out: Buffer, start: number, p: PartitionPlan, options: Produ
   return at;
 }
 
-function recordBodySize(m: EncodableMessage, offsetDelta: number, timestampDelta: bigint): number {
+function recordBodySize(
+  m: EncodableMessage,
+  offsetDelta: number,
+  timestampDelta: bigint,
+  headers: readonly HeaderBytes[],
+): number {
   let size = 1 + varlongSize(timestampDelta) + varintSize(offsetDelta);
   size += bytesSize(m.key) + bytesSize(m.value);
-  const headers = headerEntries(m.headers);
   size += varintSize(headers.length);
-  for (const [k, v] of headers) {
-    size += bytesSize(typeof k === 'string' ? Buffer.from(k, 'utf8') : k) + bytesSize(v);
-  }
+  for (const [k, v] of headers) size += bytesSize(k) + bytesSize(v);
   return size;
 }
 
-const NO_HEADERS: readonly [Buffer | string, Buffer][] = [];
+type HeaderBytes = readonly [Buffer, Buffer];
 
-function headerEntries(headers: EncodableMessage['headers']): readonly [Buffer | string, Buffer][] {
+const NO_HEADERS: readonly HeaderBytes[] = [];
+
+/** A message's headers as key and value bytes (a string key of the object form is UTF-8 encoded). */
+function headerBytes(headers: EncodableMessage['headers']): readonly HeaderBytes[] {
   if (headers === undefined) return NO_HEADERS;
-  return headers instanceof Map ? [...headers] : Object.entries(headers);
+  if (headers instanceof Map) return [...headers];
+  return Object.entries(headers).map(([k, v]) => [Buffer.from(k, 'utf8'), v] as const);
 }
 
 function groupBy<T>(items: readonly T[], key: (item: T) => string | number): [string, T[]][] {
