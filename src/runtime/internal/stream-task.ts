@@ -5,9 +5,8 @@ import {
   type StoreBackend,
   type WriteBuffer,
 } from '../../../state/index.ts';
-import { ThreadCache } from '../../../state/internal/thread-cache.ts';
+import type { ThreadCache } from '../../../state/internal/thread-cache.ts';
 import type { StateStore } from '../../../state/types.ts';
-import { STREAMS_CONFIG } from '../../config/streams-config.ts';
 import { createTask, type SourceRecord, type Task } from '../../processor/index.ts';
 import type { StoreSpec, SubtopologySpec } from '../../processor/subtopology-spec.ts';
 import { TaskLifecycle, type TaskLifecycleState } from '../task-lifecycle.ts';
@@ -25,23 +24,8 @@ export interface StreamTaskOptions {
   onStateChange?: (taskId: string, from: TaskLifecycleState, to: TaskLifecycleState) => void;
   /** A processor counted a dropped (late) record. */
   onDroppedRecord?: () => void;
-  /** `statestore.cache.max.bytes` (default 10 MiB); 0: no record cache. */
-  cacheMaxBytes?: number;
-}
-
-/**
- * The record cache of each stream thread, found through the thread's output collector (one per thread),
- * so the thread's tasks share one budget as in Kafka Streams; it goes with the thread.
- */
-const threadCaches = new WeakMap<OutputCollector, ThreadCache>();
-
-function threadCacheOf(output: OutputCollector, maxBytes: number): ThreadCache {
-  let cache = threadCaches.get(output);
-  if (cache === undefined || cache.maxBytes !== maxBytes) {
-    cache = new ThreadCache(maxBytes);
-    threadCaches.set(output, cache);
-  }
-  return cache;
+  /** The record cache of the task's stream thread, shared by its tasks (`statestore.cache.max.bytes`). */
+  threadCache: ThreadCache;
 }
 
 /** A logged store's changelog partition. */
@@ -86,10 +70,7 @@ export class StreamTask {
     this.id = `${options.subtopology.id}_${options.partition}`;
     this.backend = options.backend;
     this.#output = options.output;
-    this.#cache = threadCacheOf(
-      options.output,
-      options.cacheMaxBytes ?? STREAMS_CONFIG['statestore.cache.max.bytes'].default ?? 0,
-    );
+    this.#cache = options.threadCache;
     this.writeBuffer = createWriteBuffer(options.backend);
     this.lifecycle = new TaskLifecycle(this.id, (from, to) => options.onStateChange?.(this.id, from, to));
     const changelogTopics = new Map<string, string>();

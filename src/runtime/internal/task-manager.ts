@@ -1,3 +1,4 @@
+import { ThreadCache } from '../../../state/internal/thread-cache.ts';
 import type { StoreBackend } from '../../../state/index.ts';
 import type { StreamsConfig } from '../../config/index.ts';
 import type { KafkaClient, KafkaConsumer, PartitionReader, TopicPartition } from '../../kafka/index.ts';
@@ -39,6 +40,8 @@ export class TaskManager {
   readonly tasks = new Map<string, StreamTask>();
   readonly standbys: StandbyUpdater | undefined;
   readonly #o: TaskManagerOptions;
+  /** The thread's record cache: one budget for all its tasks, as Kafka Streams' ThreadCache. */
+  readonly #threadCache: ThreadCache;
   readonly #suspended = new Map<string, StreamTask>();
   readonly #planner: StandbyPlanner | undefined;
   /** Lags of local task dirs that are neither active nor standby here: measured at start, or last known. */
@@ -47,6 +50,7 @@ export class TaskManager {
   #restoring: Promise<void> | undefined;
 
   constructor(options: TaskManagerOptions) {
+    this.#threadCache = new ThreadCache(options.config['statestore.cache.max.bytes']);
     this.#o = options;
     const replicas = options.config['num.standby.replicas'];
     if (replicas > 0) {
@@ -157,7 +161,7 @@ export class TaskManager {
       output: this.#o.output,
       onStateChange: (taskId, _from, to) => this.#o.metrics.taskStates.set(taskId, to),
       onDroppedRecord: () => this.#o.metrics.droppedRecordsTotal++,
-      cacheMaxBytes: this.#o.config['statestore.cache.max.bytes'],
+      threadCache: this.#threadCache,
     });
   }
 
