@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import type { ContenderName, Guarantee, ScenarioName } from './args.ts';
 import { ContenderProcess } from './child.ts';
 import { JVM_OPTIONS } from './java.ts';
+import { NODE_FLAGS } from './node-flags.ts';
 import type { ContenderTopics } from '../scenarios/scenario.ts';
 import type { WorkerConfig } from '../workers/worker-config.ts';
 
@@ -77,7 +78,7 @@ export function spawnContender(o: SpawnOptions): ContenderProcess {
   return new ContenderProcess(
     o.contender,
     process.execPath,
-    [...prof, script, JSON.stringify(config)],
+    [...NODE_FLAGS, ...prof, script, JSON.stringify(config)],
     REPO_ROOT,
   );
 }

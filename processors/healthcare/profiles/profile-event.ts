@@ -107,7 +107,9 @@ function normalizeKeys(value: Record<string, unknown>): Map<string, unknown> {
   const out = new Map<string, unknown>();
   for (const [raw, v] of Object.entries(value)) {
     if (raw === '') invalid('a field name is empty');
-    const name = raw[0]!.toLowerCase() + raw.slice(1);
+    // camelCase keys (the current payload) start with a lowercase ASCII letter: no new string for them.
+    const c = raw.charCodeAt(0);
+    const name = c >= 97 && c <= 122 ? raw : raw[0]!.toLowerCase() + raw.slice(1);
     if (FORBIDDEN.has(name)) invalid(`"${name}" is not an allowed field name`);
     if (out.has(name)) invalid(`field "${name}" is given twice (as "${raw}" and in another case)`);
     out.set(name, v);

@@ -37,28 +37,32 @@ export function applyProfileEvent(
   event: ProfileEvent,
   offset: number,
 ): StoredProfile | undefined {
-  const deletedAt = stored?.deletedAt === undefined ? undefined : BigInt(stored.deletedAt);
+  // Times are compared as decimal strings (compareNanos): one BigInt → string per event instead of a
+  // string → BigInt per stored field.
+  const updatedAt = event.updatedAt.toString();
+  const deletedAt = stored?.deletedAt;
   if (event.kind === 'delete') {
-    if (deletedAt !== undefined && deletedAt >= event.updatedAt) return stored;
+    if (deletedAt !== undefined && compareNanos(deletedAt, updatedAt) >= 0) return stored;
     const fields: Record<string, StoredField> = {};
     for (const [name, f] of Object.entries(stored?.fields ?? {})) {
-      if (BigInt(f.t) > event.updatedAt) fields[name] = f;
+      if (compareNanos(f.t, updatedAt) > 0) fields[name] = f;
     }
-    return { deletedAt: event.updatedAt.toString(), fields };
+    return { deletedAt: updatedAt, fields };
   }
-  if (deletedAt !== undefined && event.updatedAt <= deletedAt) return stored;
+  if (deletedAt !== undefined && compareNanos(updatedAt, deletedAt) <= 0) return stored;
   let next: StoredProfile | undefined;
   for (const [name, value] of event.fields) {
-    const current = Object.hasOwn(stored?.fields ?? {}, name) ? stored!.fields[name] : undefined;
+    const current =
+      stored !== undefined && Object.hasOwn(stored.fields, name) ? stored.fields[name] : undefined;
     if (current !== undefined) {
-      const t = BigInt(current.t);
-      if (event.updatedAt < t || (event.updatedAt === t && offset <= current.o)) continue;
+      const c = compareNanos(updatedAt, current.t);
+      if (c < 0 || (c === 0 && offset <= current.o)) continue;
     }
     next ??= {
-      ...(stored?.deletedAt === undefined ? {} : { deletedAt: stored.deletedAt }),
+      ...(deletedAt === undefined ? {} : { deletedAt }),
       fields: { ...stored?.fields },
     };
-    next.fields[name] = { v: value, t: event.updatedAt.toString(), o: offset };
+    next.fields[name] = { v: value, t: updatedAt, o: offset };
   }
   return next ?? stored;
 }
@@ -67,15 +71,31 @@ export function applyProfileEvent(
 export function renderProfile(patientId: string, stored: StoredProfile | undefined): ProfileView | undefined {
   if (stored === undefined) return undefined;
   const names = Object.keys(stored.fields).sort();
-  if (!names.some((n) => stored.fields[n]!.v !== null)) return undefined;
-  let newest = -1n;
+  let newest: string | undefined;
+  let visible = false;
   const view: ProfileView = { patientId, updatedAt: '' };
   for (const name of names) {
     const f = stored.fields[name]!;
-    const t = BigInt(f.t);
-    if (t > newest) newest = t;
-    if (f.v !== null) view[name] = f.v;
+    if (newest === undefined || compareNanos(f.t, newest) > 0) newest = f.t;
+    if (f.v !== null) {
+      view[name] = f.v;
+      visible = true;
+    }
   }
-  view.updatedAt = formatRfc3339Utc(newest);
+  if (!visible) return undefined;
+  view.updatedAt = formatRfc3339Utc(BigInt(newest!));
   return view;
+}
+
+/**
+ * Orders two epoch-nanosecond decimal strings as the numbers they write (as the store writes them:
+ * `bigint.toString()`, an optional minus sign and no leading zeros), without parsing them: a longer
+ * magnitude is larger, equal lengths compare as text.
+ */
+export function compareNanos(a: string, b: string): number {
+  const negA = a.charCodeAt(0) === 45; // '-'
+  const negB = b.charCodeAt(0) === 45;
+  if (negA !== negB) return negA ? -1 : 1;
+  const magnitude = a.length !== b.length ? a.length - b.length : a < b ? -1 : a > b ? 1 : 0;
+  return negA && magnitude !== 0 ? -magnitude : magnitude;
 }
