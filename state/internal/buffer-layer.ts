@@ -5,24 +5,26 @@ import type { KeyRange } from './key-range.ts';
 
 /**
  * The buffered writes of one store. Entries are keyed by the latin1 string of the key bytes, which sorts
- * like the bytes (see toLatin1); the ids are also kept sorted in a {@link SortedIds}, so a new key costs a
- * bisection and a short splice, and a range query a bisection plus its result (no re-sort per scan: a
- * windowed aggregation writes a new key and scans for nearly every record).
+ * like the bytes (see toLatin1). The sorted index of the ids ({@link SortedIds}) is built at the store's
+ * first range query and kept up to date from then on, so a new key costs a bisection and a short splice
+ * and a range query a bisection plus its result (a windowed aggregation writes a new key and scans for
+ * nearly every record), while a store that is only read by key (most of them) never pays for the order.
  */
 class StoreStage {
   readonly entries = new Map<string, BufferedWrite>();
-  readonly #sorted = new SortedIds();
+  #sorted: SortedIds | undefined;
 
   set(id: string, write: BufferedWrite): void {
-    if (!this.entries.has(id)) this.#sorted.insert(id);
+    if (this.#sorted !== undefined && !this.entries.has(id)) this.#sorted.insert(id);
     this.entries.set(id, write);
   }
 
   /** The ids in range, ascending. */
   idsInRange(range: KeyRange): string[] {
+    const sorted = (this.#sorted ??= SortedIds.of(this.entries.keys()));
     const lo = range.lower === undefined ? undefined : toLatin1(range.lower.key);
     const hi = range.upper === undefined ? undefined : toLatin1(range.upper.key);
-    return this.#sorted.range(lo, range.lower?.inclusive ?? true, hi, range.upper?.inclusive ?? true);
+    return sorted.range(lo, range.lower?.inclusive ?? true, hi, range.upper?.inclusive ?? true);
   }
 }
 
@@ -34,6 +36,15 @@ class StoreStage {
  */
 export class SortedIds {
   readonly #chunks: string[][] = [];
+
+  /** The distinct `ids`, sorted once and cut into half-full chunks (room for inserts). */
+  static of(ids: Iterable<string>): SortedIds {
+    const out = new SortedIds();
+    const all = [...ids].sort();
+    for (let i = 0; i < all.length; i += CHUNK_MAX >>> 1)
+      out.#chunks.push(all.slice(i, i + (CHUNK_MAX >>> 1)));
+    return out;
+  }
 
   get size(): number {
     let n = 0;

@@ -61,4 +61,14 @@ describe('BufferLayer.idsInRange (sorted ids kept incrementally)', () => {
     expect(ids.range(undefined, true, undefined, true)).toEqual(all);
     expect(ids.range('02000', false, '02100', true)).toEqual(all.filter((x) => x > '02000' && x <= '02100'));
   });
+
+  it('builds from unsorted ids at once (SortedIds.of) and keeps order through later inserts', () => {
+    const first = Array.from({ length: 3_000 }, (_, i) => String((i * 7919) % 10_007).padStart(5, '0'));
+    const ids = SortedIds.of(first);
+    const later = Array.from({ length: 2_000 }, (_, i) => String(10_007 + ((i * 104_729) % 9_973)));
+    for (const id of new Set(later)) ids.insert(id);
+    const all = [...new Set([...first, ...later])].sort();
+    expect(ids.size).toBe(all.length);
+    expect(ids.range(undefined, true, undefined, true)).toEqual(all);
+  });
 });
