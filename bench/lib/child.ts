@@ -1,7 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { cpuSeconds, peakRssBytes } from './proc-status.ts';
+import { cpuSeconds, peakRssBytes, rssAnonBytes } from './proc-status.ts';
+
+/** How often the anonymous RSS of a child is sampled. */
+const ANON_SAMPLE_MS = 200;
 
 /**
  * A contender's child process: its stdout lines are watched for `READY <ms>` and `RESTORED <n> <start ms> <end ms>`,
@@ -18,6 +21,9 @@ export class ContenderProcess {
   readonly exited: Promise<void>;
 
   readonly #logFile: WriteStream | undefined;
+  /** Highest RssAnon seen by the sampler (the kernel keeps no high-water mark of it). */
+  #peakAnon: number | undefined;
+  readonly #sampler: NodeJS.Timeout;
 
   /** With `logFile`, the child's stderr goes to that file instead (e.g. Kafka Streams at INFO level). */
   constructor(name: string, command: string, args: readonly string[], cwd: string, logFile?: string) {
@@ -30,8 +36,11 @@ export class ContenderProcess {
       createInterface({ input: this.#child.stderr! }).on('line', (line) =>
         process.stderr.write(`  [${name}] ${line}\n`),
       );
+    this.#sampler = setInterval(() => this.#sampleAnon(), ANON_SAMPLE_MS);
+    this.#sampler.unref();
     this.exited = new Promise((resolve) =>
       this.#child.on('exit', (code, signal) => {
+        clearInterval(this.#sampler);
         this.#exit = `${name} exited (code ${code}, signal ${signal})`;
         this.#wake();
         resolve();
@@ -98,6 +107,17 @@ export class ContenderProcess {
   /** Peak RSS so far (read it before stop()). */
   peakRss(): number | undefined {
     return peakRssBytes(this.pid);
+  }
+
+  /** Peak anonymous RSS so far, sampled every ANON_SAMPLE_MS (read it before stop()). */
+  peakAnonRss(): number | undefined {
+    this.#sampleAnon();
+    return this.#peakAnon;
+  }
+
+  #sampleAnon(): void {
+    const now = rssAnonBytes(this.pid);
+    if (now !== undefined && (this.#peakAnon === undefined || now > this.#peakAnon)) this.#peakAnon = now;
   }
 
   /** SIGTERM, then SIGKILL after `graceMs`. */

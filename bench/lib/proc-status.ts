@@ -18,6 +18,24 @@ export function parseVmHwm(status: string): number | undefined {
   return m ? Number(m[1]) * 1024 : undefined;
 }
 
+/**
+ * Anonymous resident memory (`RssAnon`: heaps, stacks, private allocations; not the pages of mapped files
+ * such as LMDB's data file) of a live process now, in bytes, from /proc/<pid>/status.
+ */
+export function rssAnonBytes(pid: number): number | undefined {
+  try {
+    return parseRssAnon(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
+/** `RssAnon:   123456 kB` → bytes; undefined when the line is missing. */
+export function parseRssAnon(status: string): number | undefined {
+  const m = /^RssAnon:\s+(\d+)\s+kB$/m.exec(status);
+  return m ? Number(m[1]) * 1024 : undefined;
+}
+
 /** Major page faults (pages read from disk) of a live process so far, from /proc/<pid>/stat. */
 export function majorFaults(pid: number): number | undefined {
   try {

@@ -16,6 +16,11 @@ export interface ContenderResult {
   readonly steady?: { readonly fromRecords: number; readonly ms: number };
   /** Peak resident set (VmHWM) of the contender's process, bytes; undefined if it could not be read. */
   readonly peakRssBytes: number | undefined;
+  /**
+   * Peak anonymous resident memory (RssAnon sampled every 200 ms), bytes: the process's own memory without
+   * the pages of mapped files (LMDB maps its data file, and VmHWM counts every page of it a process touched).
+   */
+  readonly peakAnonBytes?: number | undefined;
   /** CPU seconds of the contender's process (user + system, every thread) from spawn to done. */
   readonly cpuSeconds?: number | undefined;
   /** End offsets of its output topic summed (records out; under EOS, commit markers included). */
@@ -106,6 +111,7 @@ export interface RatioRow {
   readonly vsKafkaStreams: number | undefined;
   readonly vsCeiling: number | undefined;
   readonly rssMiB: Readonly<Record<ContenderName, number | undefined>>;
+  readonly anonMiB: Readonly<Record<ContenderName, number | undefined>>;
   /** CPU microseconds per input record, spawn → done (start-up included). */
   readonly cpuUsPerRecord: Readonly<Record<ContenderName, number | undefined>>;
 }
@@ -115,6 +121,10 @@ export function ratioRow(s: ScenarioResult): RatioRow {
   const window = windowOf(s.results);
   const mib = (c: ContenderName) => {
     const b = by(c)?.peakRssBytes;
+    return b === undefined ? undefined : b / 1024 / 1024;
+  };
+  const anon = (c: ContenderName) => {
+    const b = by(c)?.peakAnonBytes;
     return b === undefined ? undefined : b / 1024 / 1024;
   };
   const cpu = (c: ContenderName) => {
@@ -138,6 +148,7 @@ export function ratioRow(s: ScenarioResult): RatioRow {
     vsKafkaStreams: throughputRatio(by('millrace'), by('kafka-streams'), window),
     vsCeiling: throughputRatio(by('millrace'), by('ceiling'), window),
     rssMiB: { millrace: mib('millrace'), 'kafka-streams': mib('kafka-streams'), ceiling: mib('ceiling') },
+    anonMiB: { millrace: anon('millrace'), 'kafka-streams': anon('kafka-streams'), ceiling: anon('ceiling') },
     cpuUsPerRecord: {
       millrace: cpu('millrace'),
       'kafka-streams': cpu('kafka-streams'),
@@ -157,6 +168,7 @@ const HEADER = [
   'Millrace/KS',
   'Millrace/ceiling',
   'peak RSS MiB (MR / KS / ceiling)',
+  'peak anon MiB (MR / KS / ceiling)',
   'CPU µs/record (MR / KS / ceiling)',
 ];
 
@@ -176,6 +188,7 @@ export function ratioTable(rows: readonly RatioRow[]): string {
         ratio(r.vsKafkaStreams),
         ratio(r.vsCeiling),
         `${num(r.rssMiB.millrace)} / ${num(r.rssMiB['kafka-streams'])} / ${num(r.rssMiB.ceiling)}`,
+        `${num(r.anonMiB.millrace)} / ${num(r.anonMiB['kafka-streams'])} / ${num(r.anonMiB.ceiling)}`,
         `${num(r.cpuUsPerRecord.millrace)} / ${num(r.cpuUsPerRecord['kafka-streams'])} / ${num(r.cpuUsPerRecord.ceiling)}`,
       ].join(' | ')} |`,
     );

@@ -66,7 +66,7 @@ export async function runScenario(
         ctx.log(
           r.error
             ? `  ${contender}: FAILED ${r.error}`
-            : `  ${contender}: ${r.steady ? `${Math.round(recordsPerSecond(r, 'steady') ?? 0)} rec/s steady, ` : ''}${Math.round(recordsPerSecond(r, 'cold') ?? 0)} rec/s cold (spawn→done), ${Math.round(readyToDoneRate(r) ?? 0)} rec/s READY→done (${(r.processingMs / 1000).toFixed(1)} s after a ${(r.startupMs / 1000).toFixed(1)} s start), peak RSS ${r.peakRssBytes === undefined ? 'n/a' : Math.round(r.peakRssBytes / 1048576)} MiB, CPU ${r.cpuSeconds === undefined ? 'n/a' : `${r.cpuSeconds.toFixed(1)} s`}, output offsets ${r.outputOffsets ?? 'n/a'}${r.deadLettered !== undefined ? `, dead-lettered ${r.deadLettered}` : ''}`,
+            : `  ${contender}: ${r.steady ? `${Math.round(recordsPerSecond(r, 'steady') ?? 0)} rec/s steady, ` : ''}${Math.round(recordsPerSecond(r, 'cold') ?? 0)} rec/s cold (spawn→done), ${Math.round(readyToDoneRate(r) ?? 0)} rec/s READY→done (${(r.processingMs / 1000).toFixed(1)} s after a ${(r.startupMs / 1000).toFixed(1)} s start), peak RSS ${r.peakRssBytes === undefined ? 'n/a' : Math.round(r.peakRssBytes / 1048576)} MiB (anonymous ${r.peakAnonBytes === undefined ? 'n/a' : Math.round(r.peakAnonBytes / 1048576)} MiB), CPU ${r.cpuSeconds === undefined ? 'n/a' : `${r.cpuSeconds.toFixed(1)} s`}, output offsets ${r.outputOffsets ?? 'n/a'}${r.deadLettered !== undefined ? `, dead-lettered ${r.deadLettered}` : ''}`,
         );
       }
     }
@@ -147,6 +147,7 @@ async function runContender(
         ? { steady: { fromRecords: steadyStart[1], ms: doneAt - steadyStart[0] } }
         : {}),
       peakRssBytes: proc.peakRss(),
+      peakAnonBytes: proc.peakAnonRss(),
       cpuSeconds,
       outputOffsets: await endOffsetSum(ctx.kafka, topics.output),
       ...(contender === 'millrace' ? { deadLettered: await endOffsetSum(ctx.kafka, `${input}.dlq`) } : {}),

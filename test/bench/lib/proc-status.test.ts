@@ -4,8 +4,10 @@ import {
   majorFaults,
   parseCpuSeconds,
   parseMajorFaults,
+  parseRssAnon,
   parseVmHwm,
   peakRssBytes,
+  rssAnonBytes,
 } from '../../../bench/lib/proc-status.ts';
 
 describe('peak RSS from /proc/<pid>/status', () => {
@@ -18,6 +20,21 @@ describe('peak RSS from /proc/<pid>/status', () => {
   it('reads this process, at least its current RSS', () => {
     expect(peakRssBytes(process.pid)).toBeGreaterThanOrEqual(process.memoryUsage().rss * 0.5);
     expect(peakRssBytes(-1)).toBeUndefined();
+  });
+});
+
+describe('anonymous RSS from /proc/<pid>/status', () => {
+  it('reads RssAnon in kB as bytes, not RssFile', () => {
+    const status = 'Name:\tnode\nVmRSS:\t  900 kB\nRssAnon:\t  700 kB\nRssFile:\t  200 kB\n';
+    expect(parseRssAnon(status)).toBe(700 * 1024);
+    expect(parseRssAnon('Name:\tnode\n')).toBeUndefined();
+  });
+
+  it('reads this process: some, but not more than its RSS', () => {
+    const anon = rssAnonBytes(process.pid);
+    expect(anon).toBeGreaterThan(0);
+    expect(anon).toBeLessThanOrEqual(process.memoryUsage().rss * 1.5);
+    expect(rssAnonBytes(-1)).toBeUndefined();
   });
 });
 

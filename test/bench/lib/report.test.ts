@@ -20,6 +20,7 @@ const result = (
   startupMs: 1000,
   processingMs,
   peakRssBytes: 300 * 1024 * 1024,
+  peakAnonBytes: 120 * 1024 * 1024,
   ...extra,
 });
 
@@ -74,9 +75,10 @@ describe('benchmark report', () => {
     expect(row.vsKafkaStreams).toBe(2);
     expect(row.vsCeiling).toBe(0.5);
     expect(row.rssMiB.millrace).toBe(300);
+    expect(row.anonMiB.millrace).toBe(120);
     const table = ratioTable([row]);
     expect(table).toContain(
-      '| profiles | at_least_once | 100000 | cold | 20,000 | 10,000 | 40,000 | 2.00 | 0.50 | 300 / 300 / 300 |',
+      '| profiles | at_least_once | 100000 | cold | 20,000 | 10,000 | 40,000 | 2.00 | 0.50 | 300 / 300 / 300 | 120 / 120 / 120 |',
     );
   });
 
@@ -87,12 +89,12 @@ describe('benchmark report', () => {
       events: 10,
       results: [
         result('millrace', 5000),
-        result('kafka-streams', 0, { error: 'x', peakRssBytes: undefined }),
+        result('kafka-streams', 0, { error: 'x', peakRssBytes: undefined, peakAnonBytes: undefined }),
       ],
     });
     expect(row.vsKafkaStreams).toBeUndefined();
     expect(row.vsCeiling).toBeUndefined();
-    expect(ratioTable([row])).toContain('| n/a | n/a | n/a | 300 / n/a / n/a |');
+    expect(ratioTable([row])).toContain('| n/a | n/a | n/a | 300 / n/a / n/a | 120 / n/a / n/a |');
   });
 
   it('takes nearest-rank percentiles', () => {
