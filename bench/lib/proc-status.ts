@@ -5,11 +5,7 @@ import { readFileSync } from 'node:fs';
  * /proc/<pid>/status (Linux). Read it before the process exits: the file disappears with it.
  */
 export function peakRssBytes(pid: number): number | undefined {
-  try {
-    return parseVmHwm(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  } catch {
-    return undefined;
-  }
+  return fromProc(pid, 'status', parseVmHwm);
 }
 
 /** `VmHWM:   123456 kB` → bytes; undefined when the line is missing. */
@@ -23,11 +19,7 @@ export function parseVmHwm(status: string): number | undefined {
  * such as LMDB's data file) of a live process now, in bytes, from /proc/<pid>/status.
  */
 export function rssAnonBytes(pid: number): number | undefined {
-  try {
-    return parseRssAnon(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  } catch {
-    return undefined;
-  }
+  return fromProc(pid, 'status', parseRssAnon);
 }
 
 /** `RssAnon:   123456 kB` → bytes; undefined when the line is missing. */
@@ -38,11 +30,7 @@ export function parseRssAnon(status: string): number | undefined {
 
 /** Major page faults (pages read from disk) of a live process so far, from /proc/<pid>/stat. */
 export function majorFaults(pid: number): number | undefined {
-  try {
-    return parseMajorFaults(readFileSync(`/proc/${pid}/stat`, 'utf8'));
-  } catch {
-    return undefined;
-  }
+  return fromProc(pid, 'stat', parseMajorFaults);
 }
 
 /** Field 12 (`majflt`) of /proc/<pid>/stat; the command name (field 2) may hold spaces and parentheses. */
@@ -57,11 +45,7 @@ const CLOCK_TICKS_PER_SECOND = 100;
 
 /** CPU seconds (user + system, all threads) a live process has used so far, from /proc/<pid>/stat. */
 export function cpuSeconds(pid: number): number | undefined {
-  try {
-    return parseCpuSeconds(readFileSync(`/proc/${pid}/stat`, 'utf8'));
-  } catch {
-    return undefined;
-  }
+  return fromProc(pid, 'stat', parseCpuSeconds);
 }
 
 /** Fields 14 and 15 (`utime`, `stime`) of /proc/<pid>/stat, in seconds. */
@@ -69,4 +53,13 @@ export function parseCpuSeconds(stat: string): number | undefined {
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   const ticks = Number(fields[11]) + Number(fields[12]);
   return Number.isFinite(ticks) ? ticks / CLOCK_TICKS_PER_SECOND : undefined;
+}
+
+/** `parse` of /proc/<pid>/<file>; undefined when the process is gone (or this is not Linux). */
+function fromProc(pid: number, file: 'status' | 'stat', parse: (text: string) => number | undefined) {
+  try {
+    return parse(readFileSync(`/proc/${pid}/${file}`, 'utf8'));
+  } catch {
+    return undefined;
+  }
 }
