@@ -45,17 +45,8 @@ export interface Scenario {
   javaTopics(t: ContenderTopics): TopicToCreate[];
 }
 
-/** A small, fast, seedable PRNG (mulberry32): the same i always gives the same event. */
-export function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A small, fast, seedable PRNG (mulberry32, shared with `millrace loadgen`): the same i always gives the same event. */
+export { seededRandom as random } from '../../src/cli/load-generator.ts';
 
 /** 2026-01-01T00:00:00Z: every generated time is after it. */
 export const T0_MS = Date.UTC(2026, 0, 1);

@@ -1,3 +1,5 @@
+import { seededRandom } from '../../../src/cli/load-generator.ts';
+
 /**
  * Load generators of realistic pharmacy events (order-events, status-updates, delivery-tracking,
  * inventory-adjustments), with a configurable share of malformed events, for benchmarks, demos and tests.
@@ -42,18 +44,6 @@ export interface PharmacyLoadOptions {
 
 export interface PharmacyLoad {
   next(): GeneratedRecord;
-}
-
-/** A seeded PRNG (mulberry32): uniform in [0, 1). */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 export const MEDICATIONS = [

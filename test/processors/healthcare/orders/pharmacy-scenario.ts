@@ -6,12 +6,12 @@
  * whatever order the topics interleave in. The oracle is a plain sequential model of the semantics of the
  * issue: LWW merge, windows recomputed from scratch from the contributions applied, inventory crossings.
  */
+import { seededRandom } from '../../../../src/cli/load-generator.ts';
 import {
   deliveryEventJson,
   inventoryEventJson,
   orderEventJson,
   randomOrder,
-  seededRandom,
   statusEventJson,
   MEDICATIONS,
   payableCents,

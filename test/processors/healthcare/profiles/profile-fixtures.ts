@@ -1,3 +1,5 @@
+import { seededRandom } from '../../../../src/cli/load-generator.ts';
+
 /**
  * Random patient-profile event streams and their oracle, shared by the unit and integration tests. The
  * oracle is declarative (order-free) and works on the generated bigint times, never on parsed text: a
@@ -20,16 +22,7 @@ export type OracleProfile = Record<string, unknown> & { patientId: string; updat
 const FIELDS = ['firstName', 'lastName', 'sex', 'isPregnant', 'phone', 'address'] as const;
 
 /** Deterministic PRNG (mulberry32), so a failure can be replayed from its seed. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export const rng = seededRandom;
 
 const BASE = 1_136_214_000_000_000_000n; // 2006-01-02T15:00:00Z
 
