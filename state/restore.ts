@@ -1,5 +1,6 @@
 import { MillraceError } from '../src/errors/index.ts';
 import { checkpointKey, type StoreBackend, type StoreWrite } from './backend.ts';
+import { isBulkRestoreBackend } from './internal/bulk-restore.ts';
 import { assertStoreName } from './internal/store-name.ts';
 import { assertKey } from './internal/validate-write.ts';
 
@@ -8,6 +9,17 @@ export interface ChangelogRecord {
   key: Uint8Array;
   value: Uint8Array | null;
   offset: bigint;
+}
+
+/**
+ * Changelog records as parallel arrays (no object per record): record i has offset
+ * `baseOffset + offsetDeltas[i]`, key `keys[i]`, value `values[i]` (null = tombstone).
+ */
+export interface ChangelogColumns {
+  readonly baseOffset: bigint;
+  readonly offsetDeltas: readonly number[];
+  readonly keys: readonly Uint8Array[];
+  readonly values: readonly (Uint8Array | null)[];
 }
 
 /** Progress of a restore, reported after each committed chunk. */
@@ -53,6 +65,8 @@ export interface StoreRestorer {
    * previous call settled (to fetch while the backend writes): chunks are committed in call order.
    */
   restoreBatch(records: readonly ChangelogRecord[]): Promise<void>;
+  /** {@link restoreBatch} for the first `count` (default: all) records of `records`. */
+  restoreColumns(records: ChangelogColumns, count?: number): Promise<void>;
   /**
    * Moves the checkpoint to the consumer's position when it is past the last record: under exactly-once
    * the changelog ends with transaction markers, which take offsets but are never returned as records, so
@@ -85,10 +99,23 @@ export function createStoreRestorer(backend: StoreBackend, options: StoreRestore
   // which must not meet this restore's queued background transactions.
   backend.openStore(options.store);
   // A backend that commits on another thread is handed every chunk at once; the others one chunk per turn.
-  const background = backend.commitInBackground?.bind(backend);
-  const commit = (writes: StoreWrite[], checkpoint: bigint): Promise<void> => {
+  const bulk = isBulkRestoreBackend(backend) ? backend : undefined;
+  const background = bulk !== undefined || backend.commitInBackground !== undefined;
+  /** Commits records `from <= i < to` with the checkpoint `checkpoint`. */
+  const commit = (
+    keys: readonly Uint8Array[],
+    values: readonly (Uint8Array | null)[],
+    from: number,
+    to: number,
+    checkpoint: bigint,
+  ): Promise<void> => {
     const checkpoints = new Map([[key, checkpoint]]);
-    return background ? background(writes, checkpoints) : backend.commit(writes, checkpoints);
+    if (bulk) return bulk.restoreInBackground(options.store, keys, values, from, to, checkpoints);
+    const writes: StoreWrite[] = [];
+    for (let i = from; i < to; i++) writes.push({ store: options.store, key: keys[i]!, value: values[i]! });
+    return backend.commitInBackground
+      ? backend.commitInBackground(writes, checkpoints)
+      : backend.commit(writes, checkpoints);
   };
   /** The checkpoint of the last committed chunk. */
   let position = startOffset;
@@ -103,11 +130,17 @@ export function createStoreRestorer(backend: StoreBackend, options: StoreRestore
     return run;
   };
 
-  async function commitChunk(chunk: StoreWrite[], lastOffset: bigint): Promise<void> {
-    await commit(chunk, lastOffset + 1n);
+  async function commitChunk(
+    keys: readonly Uint8Array[],
+    values: readonly (Uint8Array | null)[],
+    from: number,
+    to: number,
+    lastOffset: bigint,
+  ): Promise<void> {
+    await commit(keys, values, from, to, lastOffset + 1n);
     // Chunks commit in the order they were queued, so the checkpoint only moves forward.
     position = lastOffset + 1n;
-    restored += chunk.length;
+    restored += to - from;
     options.onProgress?.({
       store: options.store,
       checkpointKey: key,
@@ -118,39 +151,42 @@ export function createStoreRestorer(backend: StoreBackend, options: StoreRestore
   }
 
   /** Queues the records' chunks; returns the commits still running (background backends only). */
-  async function queueChunks(records: readonly ChangelogRecord[]): Promise<Promise<void>[]> {
+  async function queueChunks(records: ChangelogColumns, count: number): Promise<Promise<void>[]> {
     const running: Promise<void>[] = [];
-    let chunk: StoreWrite[] = [];
-    let last = queued - 1n;
-    const flush = async (): Promise<void> => {
-      queued = last + 1n;
-      const committing = commitChunk(chunk, last);
-      chunk = [];
+    const { baseOffset, offsetDeltas, keys, values } = records;
+    // Offsets as numbers relative to baseOffset: exact, a fetch spans far less than 2^53 offsets.
+    const skipBelow = Number(queued - baseOffset);
+    let i = 0;
+    while (i < count && offsetDeltas[i]! < skipBelow) i++;
+    let last = skipBelow - 1;
+    for (let j = i; j < count; j++) {
+      const delta = offsetDeltas[j]!;
+      if (delta <= last) {
+        throw new MillraceError(
+          'MR_STATE_RESTORE_INVALID',
+          `restore of store "${options.store}" from ${key}: offset ${baseOffset + BigInt(delta)} after ${baseOffset + BigInt(last)}; feed records in offset order`,
+        );
+      }
+      last = delta;
+      // A background commit checks every key before it queues anything.
+      if (!background) assertKey(options.store, keys[j]!, backend.maxKeySize);
+    }
+    while (i < count) {
+      const to = Math.min(i + maxBatchSize, count);
+      const lastOffset = baseOffset + BigInt(offsetDeltas[to - 1]!);
+      queued = lastOffset + 1n;
+      const committing = commitChunk(keys, values, i, to, lastOffset);
+      i = to;
       if (background) {
-        // Awaited by restoreBatch; this handler only keeps a rejection from counting as unhandled meanwhile.
+        // Awaited by restoreColumns; this handler only keeps a rejection from counting as unhandled meanwhile.
         committing.catch(() => undefined);
         running.push(committing);
-        return;
+        continue;
       }
       await committing;
       // Let other tasks on this thread run between transactions.
       await new Promise((resolve) => setImmediate(resolve));
-    };
-    for (const r of records) {
-      if (r.offset < queued) continue;
-      if (r.offset <= last) {
-        throw new MillraceError(
-          'MR_STATE_RESTORE_INVALID',
-          `restore of store "${options.store}" from ${key}: offset ${r.offset} after ${last}; feed records in offset order`,
-        );
-      }
-      // A background commit checks every key before it queues anything.
-      if (!background) assertKey(options.store, r.key, backend.maxKeySize);
-      chunk.push({ store: options.store, key: r.key, value: r.value });
-      last = r.offset;
-      if (chunk.length >= maxBatchSize) await flush();
     }
-    if (chunk.length > 0) await flush();
     return running;
   }
 
@@ -167,13 +203,23 @@ export function createStoreRestorer(backend: StoreBackend, options: StoreRestore
       return position >= options.endOffset;
     },
     async restoreBatch(records) {
-      await Promise.all(await serially(() => queueChunks(records)));
+      const baseOffset = records[0]?.offset ?? queued;
+      const columns: ChangelogColumns = {
+        baseOffset,
+        offsetDeltas: records.map((r) => Number(r.offset - baseOffset)),
+        keys: records.map((r) => r.key),
+        values: records.map((r) => r.value),
+      };
+      await Promise.all(await serially(() => queueChunks(columns, records.length)));
+    },
+    async restoreColumns(records, count = records.offsetDeltas.length) {
+      await Promise.all(await serially(() => queueChunks(records, count)));
     },
     async advanceTo(next) {
       const running = await serially(async () => {
         if (next <= queued) return undefined;
         queued = next;
-        return commit([], next).then(() => {
+        return commit([], [], 0, 0, next).then(() => {
           position = next;
         });
       });

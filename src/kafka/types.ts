@@ -46,6 +46,20 @@ export interface ConsumedRecord extends TopicPartitionOffset {
   readonly leaderEpoch: number;
 }
 
+/**
+ * One fetched partition's records as a restore reads them: parallel arrays instead of an object per record
+ * (record i has offset `baseOffset + offsetDeltas[i]`, key `keys[i]`, value `values[i]`, null = tombstone).
+ * Keys and values are views of the fetch response. Records with a null key are left out; headers and
+ * timestamps are not decoded.
+ */
+export interface ChangelogRecords extends TopicPartition {
+  /** The fetch offset: every offset delta is relative to it (and >= 0). */
+  readonly baseOffset: bigint;
+  readonly offsetDeltas: number[];
+  readonly keys: Buffer[];
+  readonly values: (Buffer | null)[];
+}
+
 /** `read_committed` hides records of aborted and still-open transactions; `read_uncommitted` shows them all. */
 export type IsolationLevel = 'read_committed' | 'read_uncommitted';
 
@@ -408,4 +422,10 @@ export interface PartitionReader extends Closeable {
    * the other assigned partitions.
    */
   readToEnd(from: TopicPartitionOffset): AsyncIterable<ConsumedRecord[]>;
+  /**
+   * Like {@link poll}, for changelog restore: each fetched partition's records with a key, decoded without
+   * per-record objects (headers and timestamps skipped). Advances positions as `poll` does. Optional: a
+   * reader without it is polled with `poll`.
+   */
+  pollChangelog?(maxWaitMs: number): Promise<ChangelogRecords[]>;
 }

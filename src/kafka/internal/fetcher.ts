@@ -1,12 +1,32 @@
-import { ListOffsetTimestamps, type Consumer } from '@platformatic/kafka';
+import { ListOffsetTimestamps, Reader, readRecordsBatches, type Consumer } from '@platformatic/kafka';
 import { MillraceError } from '../../errors/index.ts';
-import type { AutoOffsetReset, ConsumedRecord, TopicPartition, TopicPartitionOffset } from '../types.ts';
+import type {
+  AutoOffsetReset,
+  ChangelogRecords,
+  ConsumedRecord,
+  TopicPartition,
+  TopicPartitionOffset,
+} from '../types.ts';
 import { overrideApiArgument } from './api-override.ts';
 import { tpKey } from './base-options.ts';
 import { hasKafkaError, kafkaErrorNames, toMillraceError } from './errors.ts';
+import { decodeChangelogPartition, toChangelogRecords } from './changelog-decoder.ts';
+import type { RawFetchPartition } from './raw-fetch.ts';
 import { decodePartition } from './record-batches.ts';
 
 type FetchRequestTopic = Parameters<Consumer['fetch']>[0]['topics'][number];
+type LibraryFetchPartition = Awaited<
+  ReturnType<Consumer['fetch']>
+>['responses'][number]['partitions'][number];
+/** A fetched partition as the library parsed it, or with raw records when the raw parser is installed. */
+type FetchedPartition = LibraryFetchPartition & { rawRecords?: RawFetchPartition['rawRecords'] };
+
+/** The outcome of one changelog fetch round. */
+export interface ChangelogFetchResult {
+  readonly records: ChangelogRecords[];
+  readonly nextOffsets: Map<string, bigint>;
+  readonly outOfRange: TopicPartition[];
+}
 
 /** Sizes and isolation of fetches. */
 export interface FetcherOptions {
@@ -64,7 +84,73 @@ export class Fetcher {
 
   /** Fetches every position once, waiting at most `maxWaitMs` for data. */
   async fetch(positions: readonly TopicPartitionOffset[], maxWaitMs: number): Promise<FetchResult> {
-    const result: FetchResult = { records: [], nextOffsets: new Map(), outOfRange: [] };
+    const records: ConsumedRecord[] = [];
+    const rounds = await this.#fetch(positions, maxWaitMs, (topic, p, fetchOffset) => {
+      const batches =
+        p.rawRecords === undefined
+          ? (p.records ?? [])
+          : p.rawRecords === null
+            ? []
+            : readRecordsBatches(Reader.from(p.rawRecords));
+      const decoded = decodePartition(
+        topic,
+        p.partitionIndex,
+        fetchOffset,
+        batches,
+        p.abortedTransactions,
+        this.#options.readCommitted,
+      );
+      for (const r of decoded.records) records.push(r);
+      return decoded.nextOffset;
+    });
+    return { records, ...rounds };
+  }
+
+  /**
+   * Fetches every position once for a changelog restore: each partition's keyed records as
+   * {@link ChangelogRecords} (see {@link decodeChangelogPartition}), in the order of the response.
+   */
+  async fetchChangelog(
+    positions: readonly TopicPartitionOffset[],
+    maxWaitMs: number,
+  ): Promise<ChangelogFetchResult> {
+    const records: ChangelogRecords[] = [];
+    const readCommitted = this.#options.readCommitted;
+    const rounds = await this.#fetch(positions, maxWaitMs, (topic, p, fetchOffset) => {
+      if (p.rawRecords !== undefined) {
+        const decoded = decodeChangelogPartition(
+          topic,
+          p.partitionIndex,
+          fetchOffset,
+          p.rawRecords,
+          p.abortedTransactions,
+          readCommitted,
+        );
+        if (decoded.records.keys.length > 0) records.push(decoded.records);
+        return decoded.nextOffset;
+      }
+      const decoded = decodePartition(
+        topic,
+        p.partitionIndex,
+        fetchOffset,
+        p.records ?? [],
+        p.abortedTransactions,
+        readCommitted,
+      );
+      const columns = toChangelogRecords(topic, p.partitionIndex, fetchOffset, decoded.records);
+      if (columns.keys.length > 0) records.push(columns);
+      return decoded.nextOffset;
+    });
+    return { records, ...rounds };
+  }
+
+  /** One fetch round; `decode` turns a fetched partition into records and returns its next offset. */
+  async #fetch(
+    positions: readonly TopicPartitionOffset[],
+    maxWaitMs: number,
+    decode: (topic: string, partition: FetchedPartition, fetchOffset: bigint) => bigint,
+  ): Promise<Omit<FetchResult, 'records'>> {
+    const result = { nextOffsets: new Map<string, bigint>(), outOfRange: [] as TopicPartition[] };
     if (positions.length === 0) return result;
     const topics = [...new Set(positions.map((p) => p.topic))];
     let metadata: Awaited<ReturnType<Consumer['metadata']>>;
@@ -149,16 +235,7 @@ export class Fetcher {
             const key = tpKey(topic, p.partitionIndex);
             const fetchOffset = fetchOffsets.get(key);
             if (fetchOffset === undefined) continue;
-            const decoded = decodePartition(
-              topic,
-              p.partitionIndex,
-              fetchOffset,
-              p.records ?? [],
-              p.abortedTransactions,
-              this.#options.readCommitted,
-            );
-            result.records.push(...decoded.records);
-            result.nextOffsets.set(key, decoded.nextOffset);
+            result.nextOffsets.set(key, decode(topic, p as FetchedPartition, fetchOffset));
           }
         }
       }),

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Consumer } from '@platformatic/kafka';
 import type {
+  ChangelogRecords,
   ConsumedRecord,
   KafkaClientOptions,
   PartitionReader,
@@ -10,7 +11,8 @@ import type {
 } from '../types.ts';
 import { baseOptions, tpKey } from './base-options.ts';
 import { CloseGuard } from './errors.ts';
-import { Fetcher } from './fetcher.ts';
+import { Fetcher, type FetchResult } from './fetcher.ts';
+import { installRawFetchParser } from './raw-fetch.ts';
 
 /**
  * Fetch sizes of restore and standby reads. Moderate on purpose: the restore decodes one response while the
@@ -40,6 +42,9 @@ export class PartitionReaderImpl implements PartitionReader {
       autocommit: false,
       isolationLevel: readCommitted ? 1 : 0,
     });
+    // Before the Fetcher's own override of Fetch (see installRawFetchParser). Without it (another library
+    // version) both polls still work, on the library's parsed batches.
+    installRawFetchParser(this.#lib);
     this.#fetcher = new Fetcher(this.#lib, {
       readCommitted,
       maxBytes: options.maxBytes ?? DEFAULT_MAX_BYTES,
@@ -82,6 +87,23 @@ export class PartitionReaderImpl implements PartitionReader {
     this.#guard.check();
     const positions = [...this.#positions.values()];
     const result = await this.#fetcher.fetch(positions, maxWaitMs);
+    await this.#advance(positions, result);
+    return result.records;
+  }
+
+  async pollChangelog(maxWaitMs: number): Promise<ChangelogRecords[]> {
+    this.#guard.check();
+    const positions = [...this.#positions.values()];
+    const result = await this.#fetcher.fetchChangelog(positions, maxWaitMs);
+    await this.#advance(positions, result);
+    return result.records;
+  }
+
+  /** Moves the fetched positions to the next offsets of a fetch round; out-of-range partitions throw. */
+  async #advance(
+    positions: readonly TopicPartitionOffset[],
+    result: Pick<FetchResult, 'nextOffsets' | 'outOfRange'>,
+  ): Promise<void> {
     for (const p of positions) {
       const key = tpKey(p.topic, p.partition);
       const next = result.nextOffsets.get(key);
@@ -97,7 +119,6 @@ export class PartitionReaderImpl implements PartitionReader {
       })),
       'none',
     );
-    return result.records;
   }
 
   async endOffsets(

@@ -1,5 +1,5 @@
-import { createStoreRestorer, type ChangelogRecord, type StoreRestorer } from '../../../state/index.ts';
-import type { PartitionReader } from '../../kafka/index.ts';
+import { createStoreRestorer, type StoreRestorer } from '../../../state/index.ts';
+import type { ChangelogRecords, ConsumedRecord, PartitionReader } from '../../kafka/index.ts';
 import type { StreamTask } from './stream-task.ts';
 
 /** Restore progress of one store of one task, as listeners, logs and metrics see it. */
@@ -116,43 +116,38 @@ export async function restoreTasks(
 
   reader.assign([...active.values()].map((p) => ({ ...tpOf(p), offset: p.restorer.startOffset })));
   try {
-    let fetching = active.size > 0 ? reader.poll(POLL_MS) : undefined;
+    let fetching = active.size > 0 ? pollChangelog(reader) : undefined;
     /** The writes of the previous fetch: at most two fetches' records are held while the backend writes. */
     let previous: Promise<unknown> = Promise.resolve();
     while (fetching) {
-      const records = await fetching;
-      const batches = new Map<PartitionRestore, ChangelogRecord[]>();
-      let partition: PartitionRestore | undefined;
-      let batch: ChangelogRecord[] = [];
-      for (const r of records) {
-        if (partition?.topic !== r.topic || partition.partition !== r.partition) {
-          partition = active.get(`${r.topic}:${r.partition}`);
-          if (!partition) continue;
-          batch = batches.get(partition) ?? [];
-          batches.set(partition, batch);
-        }
-        if (r.key !== null && r.offset < partition.endOffset) batch.push(r as ChangelogRecord);
+      const fetched = await fetching;
+      const batches: [PartitionRestore, ChangelogRecords][] = [];
+      for (const r of fetched) {
+        const partition = active.get(`${r.topic}:${r.partition}`);
+        if (partition) batches.push([partition, r]);
       }
       // Partitions read to their end (or of tasks that left RESTORING) leave the reader before the next fetch.
-      const fetched: PartitionRestore[] = [];
+      const ended: PartitionRestore[] = [];
       for (const [key, p] of active) {
         if (restoring(p.task) && (reader.position(tpOf(p)) ?? 0n) < p.endOffset) continue;
         active.delete(key);
         reader.unassign([tpOf(p)]);
-        if (restoring(p.task)) fetched.push(p);
+        if (restoring(p.task)) ended.push(p);
       }
-      fetching = active.size > 0 ? reader.poll(POLL_MS) : undefined;
+      fetching = active.size > 0 ? pollChangelog(reader) : undefined;
       fetching?.catch(() => undefined);
       const writes: Promise<void>[] = [];
-      for (const [p, list] of batches) {
-        if (!restoring(p.task) || list.length === 0) continue;
-        p.writing = p.restorer.restoreBatch(list).then(() => {
+      for (const [p, records] of batches) {
+        // Records past the end offset are not part of this restore.
+        const count = countBefore(records, p.endOffset);
+        if (!restoring(p.task) || count === 0) continue;
+        p.writing = p.restorer.restoreColumns(records, count).then(() => {
           if (restoring(p.task)) p.report(false);
         });
         p.writing.catch(() => undefined);
         writes.push(p.writing);
       }
-      for (const p of fetched) finish(p);
+      for (const p of ended) finish(p);
       await previous;
       previous = Promise.all(writes);
       previous.catch(() => undefined);
@@ -166,4 +161,41 @@ export async function restoreTasks(
 
 function tpOf(p: PartitionRestore): { topic: string; partition: number } {
   return { topic: p.topic, partition: p.partition };
+}
+
+/** One fetch of every assigned changelog partition, without per-record objects when the reader can. */
+function pollChangelog(reader: PartitionReader): Promise<ChangelogRecords[]> {
+  return reader.pollChangelog ? reader.pollChangelog(POLL_MS) : reader.poll(POLL_MS).then(byPartition);
+}
+
+/** Records grouped by partition (a fetch lists each partition's records together, in offset order). */
+function byPartition(records: readonly ConsumedRecord[]): ChangelogRecords[] {
+  const out: ChangelogRecords[] = [];
+  let current: ChangelogRecords | undefined;
+  for (const r of records) {
+    if (r.key === null) continue;
+    if (current?.topic !== r.topic || current.partition !== r.partition) {
+      current = {
+        topic: r.topic,
+        partition: r.partition,
+        baseOffset: r.offset,
+        offsetDeltas: [],
+        keys: [],
+        values: [],
+      };
+      out.push(current);
+    }
+    current.offsetDeltas.push(Number(r.offset - current.baseOffset));
+    current.keys.push(r.key);
+    current.values.push(r.value);
+  }
+  return out;
+}
+
+/** How many of the records lie before `endOffset` (offsets increase). */
+function countBefore(records: ChangelogRecords, endOffset: bigint): number {
+  const limit = Number(endOffset - records.baseOffset);
+  let count = records.offsetDeltas.length;
+  while (count > 0 && records.offsetDeltas[count - 1]! >= limit) count--;
+  return count;
 }

@@ -151,12 +151,23 @@ export class LmdbBackend implements StoreBackend {
     const cps = [...checkpoints].map(
       ([key, offset]) => [encodeCheckpointKey(key), encodeCheckpoint(offset)] as const,
     );
-    const committed = this.#env.batch(() => {
+    return this.#batch(writes.length, cps, () => {
       for (const w of writes) {
         const db = dbs.get(w.store) as Database<Buffer, Buffer>;
         if (w.value === null) void db.remove(asBuffer(w.key));
         else void db.put(asBuffer(w.key), asBuffer(w.value));
       }
+    });
+  }
+
+  /** One lmdb-js asynchronous batch of `write` and the checkpoints; a failure is a MillraceError. */
+  #batch(
+    count: number,
+    cps: readonly (readonly [Uint8Array, Uint8Array])[],
+    write: () => void,
+  ): Promise<void> {
+    const committed = this.#env.batch(() => {
+      write();
       for (const [key, value] of cps) void this.#checkpointDb.put(asBuffer(key), asBuffer(value));
     });
     return committed.then(
@@ -164,11 +175,38 @@ export class LmdbBackend implements StoreBackend {
       (cause: unknown) => {
         throw new MillraceError(
           'MR_STATE_COMMIT_FAILED',
-          `LMDB commit of ${writes.length} restored writes in ${this.path} failed and was rolled back: close the task; it will be restored from the changelog`,
+          `LMDB commit of ${count} restored writes in ${this.path} failed and was rolled back: close the task; it will be restored from the changelog`,
           { cause },
         );
       },
     );
+  }
+
+  /**
+   * {@link commitInBackground} for restore chunks given as parallel arrays (see BulkRestoreBackend): no
+   * write object per record.
+   */
+  restoreInBackground(
+    store: string,
+    keys: readonly Uint8Array[],
+    values: readonly (Uint8Array | null)[],
+    from: number,
+    to: number,
+    checkpoints: Checkpoints,
+  ): Promise<void> {
+    this.#assertOpen();
+    const db = this.#db(store);
+    for (let i = from; i < to; i++) assertKey(store, keys[i]!, this.maxKeySize);
+    const cps = [...checkpoints].map(
+      ([key, offset]) => [encodeCheckpointKey(key), encodeCheckpoint(offset)] as const,
+    );
+    return this.#batch(to - from, cps, () => {
+      for (let i = from; i < to; i++) {
+        const value = values[i];
+        if (value === null || value === undefined) void db.remove(asBuffer(keys[i]!));
+        else void db.put(asBuffer(keys[i]!), asBuffer(value));
+      }
+    });
   }
 
   async sizeOnDisk(): Promise<number> {

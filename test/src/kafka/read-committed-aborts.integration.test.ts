@@ -1,5 +1,10 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import type { ConsumedRecord, KafkaClient, TransactionalProducer } from '../../../src/kafka/index.ts';
+import type {
+  ConsumedRecord,
+  IsolationLevel,
+  KafkaClient,
+  TransactionalProducer,
+} from '../../../src/kafka/index.ts';
 import { createTopics, readTopic, testKafka, uniqueName } from '../../helpers/kafka.ts';
 
 const values = (records: ConsumedRecord[]) => records.map((r) => r.value!.toString());
@@ -27,6 +32,23 @@ async function abortEmpty(
   await producer.abortTransaction();
   await producer.close();
   return kafka.transactionalProducer({ transactionalId: producer.transactionalId });
+}
+
+/** Every value of partition 0 up to its high watermark, through PartitionReader.pollChangelog. */
+async function pollChangelogValues(kafka: KafkaClient, topic: string, isolationLevel: IsolationLevel) {
+  const reader = kafka.partitionReader({ isolationLevel });
+  try {
+    const tp = { topic, partition: 0 };
+    const [end] = await reader.endOffsets([tp], { highWatermark: true });
+    reader.assign([{ ...tp, offset: 0n }]);
+    const out: string[] = [];
+    while ((reader.position(tp) ?? 0n) < end!.offset) {
+      for (const r of await reader.pollChangelog!(500)) out.push(...r.values.map((v) => v!.toString()));
+    }
+    return out;
+  } finally {
+    await reader.close();
+  }
 }
 
 describe('read_committed with several aborted transactions of one producer id (real broker)', () => {
@@ -78,6 +100,11 @@ describe('read_committed with several aborted transactions of one producer id (r
 
     expect(values(await readTopic(kafka, topic, 'read_committed'))).toEqual(committed);
     expect(values(await readTopic(kafka, topic, 'read_uncommitted')).sort()).toEqual(
+      [...all, ...committed].sort(),
+    );
+    // The restore reader's own decoding of raw fetch responses keeps the same records.
+    expect(await pollChangelogValues(kafka, topic, 'read_committed')).toEqual(committed);
+    expect((await pollChangelogValues(kafka, topic, 'read_uncommitted')).sort()).toEqual(
       [...all, ...committed].sort(),
     );
   });
