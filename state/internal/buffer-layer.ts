@@ -122,7 +122,10 @@ export class BufferLayer {
   }
 
   get(store: string, key: Uint8Array): BufferedWrite | undefined {
-    return this.#stores.get(store)?.entries.get(this.#id(key));
+    const stage = this.#stores.get(store);
+    // No key string for a store with nothing buffered (every read of a layer that holds no writes yet).
+    if (stage === undefined || stage.entries.size === 0) return undefined;
+    return stage.entries.get(this.#id(key));
   }
 
   #lastKey: Uint8Array | undefined;

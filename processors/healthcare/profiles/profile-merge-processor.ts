@@ -6,7 +6,13 @@ import type {
   StreamRecord,
 } from '../../../src/index.ts';
 import { parseProfileEvent, type ProfileEventOptions } from './profile-event.ts';
-import { applyProfileEvent, renderProfile, type ProfileView, type StoredProfile } from './profile-state.ts';
+import {
+  applyProfileEvent,
+  renderProfile,
+  sameVisibleProfile,
+  type ProfileView,
+  type StoredProfile,
+} from './profile-state.ts';
 
 /** Parameters of the `healthcare.patient-profile-merge` processor (from the topology spec). */
 export interface ProfileMergeParams {
@@ -55,38 +61,14 @@ export function profileMergeSupplier(
         const next = applyProfileEvent(stored, event, offset);
         if (next === stored || next === undefined) return;
         profiles.put(event.patientId, next);
-        const before = renderProfile(event.patientId, stored);
-        const after = renderProfile(event.patientId, next);
-        if (sameView(before, after)) return;
+        if (sameVisibleProfile(stored, next)) return;
         return ctx.forward({
           key: event.patientId,
-          value: after ?? null,
+          value: renderProfile(event.patientId, next) ?? null,
           timestamp: record.timestamp,
           headers: [],
         });
       },
     };
   };
-}
-
-/**
- * True when both views show the same thing. Both are rendered with fields in sorted order, so equal views
- * have equal key sequences; values are JSON, compared by identity first and by their JSON text when they
- * are objects.
- */
-function sameView(a: ProfileView | undefined, b: ProfileView | undefined): boolean {
-  if (a === undefined || b === undefined) return a === b;
-  const ka = Object.keys(a);
-  const kb = Object.keys(b);
-  if (ka.length !== kb.length) return false;
-  for (let i = 0; i < ka.length; i++) {
-    const k = ka[i]!;
-    if (k !== kb[i]) return false;
-    const va = a[k];
-    const vb = b[k];
-    if (va === vb) continue;
-    if (typeof va !== 'object' || typeof vb !== 'object' || va === null || vb === null) return false;
-    if (JSON.stringify(va) !== JSON.stringify(vb)) return false;
-  }
-  return true;
 }

@@ -88,6 +88,41 @@ export function renderProfile(patientId: string, stored: StoredProfile | undefin
 }
 
 /**
+ * True when `a` and `b` render the same view (what {@link renderProfile} shows, for the same patient), found
+ * without rendering either: both invisible, or the same visible fields with equal values (JSON values:
+ * equal by identity, or by their JSON text when both are objects) and the same newest time (`updatedAt`).
+ */
+export function sameVisibleProfile(a: StoredProfile | undefined, b: StoredProfile | undefined): boolean {
+  const va = visibleSummary(a);
+  const vb = visibleSummary(b);
+  if (va === undefined || vb === undefined) return va === vb;
+  if (va.visible !== vb.visible || va.newest !== vb.newest) return false;
+  for (const name in b!.fields) {
+    const fb = b!.fields[name]!;
+    if (fb.v === null) continue;
+    const fa = Object.hasOwn(a!.fields, name) ? a!.fields[name] : undefined;
+    if (fa === undefined || fa.v === null) return false;
+    if (fa.v === fb.v) continue;
+    if (typeof fa.v !== 'object' || typeof fb.v !== 'object') return false;
+    if (JSON.stringify(fa.v) !== JSON.stringify(fb.v)) return false;
+  }
+  return true;
+}
+
+/** The number of visible fields and the newest field time; undefined when nothing is visible. */
+function visibleSummary(p: StoredProfile | undefined): { visible: number; newest: string } | undefined {
+  if (p === undefined) return undefined;
+  let visible = 0;
+  let newest: string | undefined;
+  for (const name in p.fields) {
+    const f = p.fields[name]!;
+    if (newest === undefined || compareNanos(f.t, newest) > 0) newest = f.t;
+    if (f.v !== null) visible++;
+  }
+  return visible === 0 ? undefined : { visible, newest: newest! };
+}
+
+/**
  * Orders two epoch-nanosecond decimal strings as the numbers they write (as the store writes them:
  * `bigint.toString()`, an optional minus sign and no leading zeros), without parsing them: a longer
  * magnitude is larger, equal lengths compare as text.

@@ -49,7 +49,7 @@ describe('foreign-key join on a real broker', () => {
       .join(
         products,
         (productId) => productId,
-        (productId, name) => `${productId}:${name}`,
+        (productId: string, name: string) => `${productId}:${name}`,
       )
       .toStream()
       .to(out, { keySerde: str, valueSerde: str });
