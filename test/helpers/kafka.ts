@@ -124,3 +124,22 @@ export async function waitForTransactionMarkers(
     100,
   );
 }
+
+/**
+ * A check for `eventually`: `topic` holds `produced.total` records in all (read at each check) and group
+ * `groupId` has committed the end of every partition of it (the application has processed its whole input).
+ */
+export function groupCaughtUp(
+  kafka: KafkaClient,
+  groupId: string,
+  topic: string,
+  produced: { readonly total: number },
+) {
+  const admin = kafka.admin();
+  const sum = (offsets: { offset: bigint }[]) => offsets.reduce((s, o) => s + o.offset, 0n);
+  return async (): Promise<boolean> => {
+    const end = sum(await admin.listOffsets(topic, 'latest'));
+    const done = sum(await admin.listGroupOffsets(groupId, [topic]));
+    return end === BigInt(produced.total) && done === end;
+  };
+}

@@ -1,20 +1,10 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ProducerRecord } from '../../../src/kafka/index.ts';
-import { createStreamsApp } from '../../../src/runtime/streams-app.ts';
 import { jsonSchemaSerde, longSerde, stringSerde } from '../../../src/serdes/index.ts';
 import { createStreamsBuilder } from '../../../src/topology/index.ts';
 import { countSequences, sequenceProblems } from '../../fixtures/runtime/count-oracle.ts';
-import {
-  bootstrapServers,
-  createTopics,
-  eventually,
-  readTopic,
-  testKafka,
-  uniqueName,
-} from '../../helpers/kafka.ts';
+import { eventually, readTopic } from '../../helpers/kafka.ts';
+import { appConfig, useTestApps } from '../../helpers/test-apps.ts';
 
 interface Dose {
   patient: string;
@@ -50,18 +40,11 @@ interface Bad {
 }
 
 describe('malformed input goes to the dead-letter topic', () => {
-  const kafka = testKafka();
-  const stateDir = mkdtempSync(join(tmpdir(), 'millrace-dlq-'));
-
-  afterAll(async () => {
-    await kafka.close();
-    rmSync(stateDir, { recursive: true, force: true });
-  });
+  const t = useTestApps('dlq');
+  const kafka = t.kafka;
 
   it('with the reason in headers, counted, while the good records are processed', async () => {
-    const input = uniqueName('dlq-in');
-    const output = uniqueName('dlq-out');
-    await createTopics(kafka, [input, output], 3);
+    const { input, output, appId } = await t.newRun('dlq', 3);
 
     const bad: Bad[] = [
       {
@@ -112,18 +95,11 @@ describe('malformed input goes to the dead-letter topic', () => {
     const metadata = await producer.send(records);
     await producer.close();
 
-    const app = createStreamsApp(
+    const app = await t.start(
       doseCounts(input, output),
-      {
-        'application.id': uniqueName('dlq-app'),
-        'bootstrap.servers': bootstrapServers(),
-        'state.dir': stateDir,
-        'processing.guarantee': 'exactly_once_v2',
-      },
-      { log: () => undefined },
+      appConfig(appId, t.dirs[0]!, { 'processing.guarantee': 'exactly_once_v2' }),
     );
     try {
-      await app.start();
       await app.waitUntilRunning(60_000);
       const store = app.store<string, number>('counts');
       expect(await eventually(() => [...oracle].every(([k, n]) => store.get(k) === n), 60_000)).toBe(true);

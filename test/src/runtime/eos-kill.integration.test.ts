@@ -1,55 +1,25 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { createStreamsApp } from '../../../src/runtime/streams-app.ts';
-import { startChildApp, type ChildApp } from '../../fixtures/runtime/child-app.ts';
-import {
-  countSequences,
-  keyedInput,
-  readCommittedOutput,
-  sequenceProblems,
-} from '../../fixtures/runtime/count-oracle.ts';
+import { describe, expect, it } from 'vitest';
+import { expectExactCounts, keyedInput } from '../../fixtures/runtime/count-oracle.ts';
 import { countTopology } from '../../fixtures/runtime/count-topology.ts';
-import {
-  bootstrapServers,
-  createTopics,
-  eventually,
-  produceStrings,
-  readTopic,
-  testKafka,
-  uniqueName,
-} from '../../helpers/kafka.ts';
+import { eventually, groupCaughtUp, produceStrings, readTopic } from '../../helpers/kafka.ts';
+import { appConfig, useTestApps } from '../../helpers/test-apps.ts';
 
 const KILLS = 5;
 
 describe('exactly_once_v2 under SIGKILL', () => {
-  const kafka = testKafka();
-  const stateDir = mkdtempSync(join(tmpdir(), 'millrace-kill-'));
-  const children: ChildApp[] = [];
-
-  afterAll(async () => {
-    for (const c of children)
-      if (c.child.exitCode === null && c.child.signalCode === null) c.child.kill('SIGKILL');
-    await kafka.close();
-    rmSync(stateDir, { recursive: true, force: true });
-  });
+  const t = useTestApps('kill');
+  const kafka = t.kafka;
+  const stateDir = t.dirs[0]!;
 
   it(`loses and duplicates nothing when the instance is killed ${KILLS} times mid-run and restarted`, async () => {
-    const input = uniqueName('kill-in');
-    const output = uniqueName('kill-out');
-    const appId = uniqueName('kill-app');
-    await createTopics(kafka, [input, output], 6);
+    const run = await t.newRun('kill');
+    const { input, output, appId } = run;
     const gen = keyedInput(300);
     await produceStrings(kafka, input, gen.next(20_000));
 
-    const env = {
-      COUNT_INPUT: input,
-      COUNT_OUTPUT: output,
-      MILLRACE_APPLICATION_ID: appId,
-      MILLRACE_BOOTSTRAP_SERVERS: bootstrapServers().join(','),
-      MILLRACE_STATE_DIR: stateDir,
-      MILLRACE_PROCESSING_GUARANTEE: 'exactly_once_v2',
+    const config = {
+      'state.dir': stateDir,
+      'processing.guarantee': 'exactly_once_v2',
       // No short session timeout: the restarted instance has the killed one's group.instance.id (derived from
       // the process id in the state dir) and takes its place at once, instead of waiting for its session.
     };
@@ -67,8 +37,7 @@ describe('exactly_once_v2 under SIGKILL', () => {
     })();
 
     for (let kill = 0; kill < KILLS; kill++) {
-      const app = startChildApp('count-app', env);
-      children.push(app);
+      const app = t.spawnCountApp(run, config);
       await app.running;
       // Kill only once this run has written output of its own (so the kill lands mid-processing).
       const before = await outputEnd();
@@ -80,34 +49,23 @@ describe('exactly_once_v2 under SIGKILL', () => {
     await producer;
 
     // A last run drains the input; then a graceful stop.
-    const last = startChildApp('count-app', env);
-    children.push(last);
+    const last = t.spawnCountApp(run, config);
     await last.running;
     const inputEnd = (await admin.listOffsets(input, 'latest')).reduce((s, o) => s + o.offset, 0n);
     expect(BigInt(gen.total)).toBe(inputEnd);
-    const drained = async () =>
-      (await admin.listGroupOffsets(appId, [input])).reduce((s, o) => s + o.offset, 0n) === inputEnd;
-    expect(await eventually(drained, 30_000)).toBe(true);
+    expect(await eventually(groupCaughtUp(kafka, appId, input, gen), 30_000)).toBe(true);
     last.child.kill('SIGTERM');
     expect((await last.exited).code).toBe(0);
 
     // The committed output: per key exactly 1..n. The zombies' transactions were aborted (read_committed
     // reads to the end at once: nothing is left open), and some kills did land inside a transaction.
-    const committed = await readCommittedOutput(kafka, output, gen.total);
-    expect(sequenceProblems(countSequences(committed), gen.oracle)).toEqual([]);
-    expect(committed.length).toBe(gen.total);
+    const committed = await expectExactCounts(kafka, output, gen);
     const uncommitted = await readTopic(kafka, output, 'read_uncommitted');
     expect(uncommitted.length).toBeGreaterThan(committed.length);
 
     // The store, restored from the same state dir in this process, equals the oracle key by key.
-    const app = createStreamsApp(countTopology(input, output), {
-      'application.id': appId,
-      'bootstrap.servers': bootstrapServers(),
-      'state.dir': stateDir,
-      'processing.guarantee': 'exactly_once_v2',
-    });
+    const app = await t.start(countTopology(input, output), appConfig(appId, stateDir, config));
     try {
-      await app.start();
       await app.waitUntilRunning(60_000);
       const store = app.store<string, number>('counts');
       const actual = new Map([...gen.oracle.keys()].map((k) => [k, store.get(k)]));

@@ -1,21 +1,11 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { createStreamsApp, type StreamsApp } from '../../../src/runtime/streams-app.ts';
+import { describe, expect, it } from 'vitest';
+import type { StreamsApp } from '../../../src/runtime/streams-app.ts';
 import { longSerde, stringSerde } from '../../../src/serdes/index.ts';
 import { createStreamsBuilder, type Topology } from '../../../src/topology/index.ts';
 import { windowedSerde } from '../../../src/topology/internal/windowed-serdes.ts';
 import { TimeWindows } from '../../../src/topology/windows.ts';
-import {
-  bootstrapServers,
-  createTopics,
-  eventually,
-  produceStrings,
-  readTopic,
-  testKafka,
-  uniqueName,
-} from '../../helpers/kafka.ts';
+import { createTopics, eventually, produceStrings, readTopic, uniqueName } from '../../helpers/kafka.ts';
+import { appConfig, useTestApps } from '../../helpers/test-apps.ts';
 
 const WINDOW_MS = 10_000;
 const str = stringSerde();
@@ -44,22 +34,13 @@ function regionTopology(input: string, counts: string, windowed: string): Topolo
 }
 
 describe('a key change before an aggregation, on three instances', () => {
-  const kafka = testKafka();
-  const dirs = [0, 1, 2].map(() => mkdtempSync(join(tmpdir(), 'millrace-repart-')));
-  const apps: StreamsApp[] = [];
-
-  afterAll(async () => {
-    await Promise.all(apps.map((a) => a.close()));
-    await kafka.close();
-    for (const d of dirs) rmSync(d, { recursive: true, force: true });
-  });
+  const t = useTestApps('repart', 3);
+  const kafka = t.kafka;
 
   it('creates and uses the repartition topics; counts and windowed counts equal the oracle', async () => {
-    const input = uniqueName('repart-in');
-    const countsTopic = uniqueName('repart-counts');
+    const { input, output: countsTopic, appId } = await t.newRun('repart');
     const windowedTopic = uniqueName('repart-wcounts');
-    const appId = uniqueName('repart-app');
-    await createTopics(kafka, [input, countsTopic, windowedTopic], 6);
+    await createTopics(kafka, [windowedTopic], 6);
 
     // Input: 3000 events of 200 users over 8 regions, timestamps out of order over ~2 minutes.
     let x = 17;
@@ -79,26 +60,19 @@ describe('a key change before an aggregation, on three instances', () => {
       windowOracle.set(id, (windowOracle.get(id) ?? 0) + 1);
     }
 
-    for (const dir of dirs) {
-      const app = createStreamsApp(
-        regionTopology(input, countsTopic, windowedTopic),
-        {
-          'application.id': appId,
-          'bootstrap.servers': bootstrapServers(),
-          'state.dir': dir,
-          'processing.guarantee': 'exactly_once_v2',
-        },
-        { log: () => undefined },
-      );
-      apps.push(app);
-      await app.start();
+    const apps: StreamsApp[] = [];
+    for (const dir of t.dirs) {
+      const config = appConfig(appId, dir, { 'processing.guarantee': 'exactly_once_v2' });
+      apps.push(await t.start(regionTopology(input, countsTopic, windowedTopic), config));
     }
     // 3 sub-topologies x 6 partitions, each task on exactly one instance.
     const allTasks = (): string[] => apps.flatMap((a) => a.runningTaskIds()).sort();
     expect(
       await eventually(() => {
-        const t = allTasks();
-        return t.length === 18 && new Set(t).size === 18 && apps.every((a) => a.runningTaskIds().length > 0);
+        const ids = allTasks();
+        return (
+          ids.length === 18 && new Set(ids).size === 18 && apps.every((a) => a.runningTaskIds().length > 0)
+        );
       }, 60_000),
     ).toBe(true);
 

@@ -1,55 +1,29 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { startChildApp, type ChildApp } from '../../fixtures/runtime/child-app.ts';
+import { describe, expect, it } from 'vitest';
 import { countSequences, keyedInput, sequenceProblems } from '../../fixtures/runtime/count-oracle.ts';
-import {
-  bootstrapServers,
-  createTopics,
-  eventually,
-  produceStrings,
-  readTopic,
-  testKafka,
-  uniqueName,
-} from '../../helpers/kafka.ts';
+import { eventually, produceStrings, readTopic } from '../../helpers/kafka.ts';
+import { useTestApps } from '../../helpers/test-apps.ts';
 
 describe.each(['exactly_once_v2', 'at_least_once'] as const)('SIGTERM under %s', (guarantee) => {
-  const kafka = testKafka();
-  const stateDir = mkdtempSync(join(tmpdir(), 'millrace-sigterm-'));
-  const children: ChildApp[] = [];
-
-  afterAll(async () => {
-    for (const c of children)
-      if (c.child.exitCode === null && c.child.signalCode === null) c.child.kill('SIGKILL');
-    await kafka.close();
-    rmSync(stateDir, { recursive: true, force: true });
-  });
+  const t = useTestApps('sigterm');
+  const kafka = t.kafka;
 
   it('finishes in-flight work, commits, exits 0, and nothing is reprocessed after the restart', async () => {
-    const input = uniqueName('term-in');
-    const output = uniqueName('term-out');
-    const appId = uniqueName('term-app');
-    await createTopics(kafka, [input, output], 6);
+    const run = await t.newRun('term');
+    const { input, output, appId } = run;
     const gen = keyedInput(200);
     await produceStrings(kafka, input, gen.next(40_000));
-    const env = {
-      COUNT_INPUT: input,
-      COUNT_OUTPUT: output,
-      MILLRACE_APPLICATION_ID: appId,
-      MILLRACE_BOOTSTRAP_SERVERS: bootstrapServers().join(','),
-      MILLRACE_STATE_DIR: stateDir,
-      MILLRACE_PROCESSING_GUARANTEE: guarantee,
-      MILLRACE_COMMIT_INTERVAL_MS: guarantee === 'exactly_once_v2' ? '100' : '200',
-      MILLRACE_SHUTDOWN_TIMEOUT_MS: '20000',
+    const config = {
+      'state.dir': t.dirs[0]!,
+      'processing.guarantee': guarantee,
+      'commit.interval.ms': guarantee === 'exactly_once_v2' ? 100 : 200,
+      'shutdown.timeout.ms': 20_000,
     };
     const admin = kafka.admin();
     const sum = (xs: { offset: bigint }[]) => xs.reduce((s, o) => s + o.offset, 0n);
     const committedInput = async () => sum(await admin.listGroupOffsets(appId, [input]));
 
     // Stop while the input is still being worked through.
-    const first = startChildApp('count-app', env);
-    children.push(first);
+    const first = t.spawnCountApp(run, config);
     await first.running;
     expect(await eventually(async () => (await committedInput()) > 0n, 30_000, 20)).toBe(true);
     first.child.kill('SIGTERM');
@@ -64,8 +38,7 @@ describe.each(['exactly_once_v2', 'at_least_once'] as const)('SIGTERM under %s',
     expect(BigInt(committedOut.length)).toBe(atStop);
     expect((await readTopic(kafka, output, 'read_uncommitted')).length).toBe(committedOut.length);
 
-    const second = startChildApp('count-app', env);
-    children.push(second);
+    const second = t.spawnCountApp(run, config);
     await second.running;
     expect(await eventually(async () => (await committedInput()) === BigInt(gen.total), 30_000)).toBe(true);
     second.child.kill('SIGINT');

@@ -1,72 +1,34 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { createStreamsApp, type StreamsApp } from '../../../src/runtime/streams-app.ts';
-import { startChildApp, type ChildApp } from '../../fixtures/runtime/child-app.ts';
-import { countSequences, keyedInput, sequenceProblems } from '../../fixtures/runtime/count-oracle.ts';
-import { countTopology } from '../../fixtures/runtime/count-topology.ts';
+import { describe, expect, it } from 'vitest';
 import {
-  bootstrapServers,
-  createTopics,
-  eventually,
-  produceStrings,
-  readTopic,
-  testKafka,
-  uniqueName,
-} from '../../helpers/kafka.ts';
+  countSequences,
+  countsReached,
+  keyedInput,
+  sequenceProblems,
+} from '../../fixtures/runtime/count-oracle.ts';
+import { countTopology } from '../../fixtures/runtime/count-topology.ts';
+import { eventually, groupCaughtUp, produceStrings, readTopic } from '../../helpers/kafka.ts';
+import { appConfig, useTestApps } from '../../helpers/test-apps.ts';
 
 const ALL_TASKS = ['0_0', '0_1', '0_2', '0_3', '0_4', '0_5'];
 
 describe('standby replicas when the other instance is SIGKILLed', () => {
-  const kafka = testKafka();
-  const dirs = [0, 1].map(() => mkdtempSync(join(tmpdir(), 'millrace-standby-kill-')));
-  const children: ChildApp[] = [];
-  let a: StreamsApp | undefined;
-
-  afterAll(async () => {
-    for (const c of children)
-      if (c.child.exitCode === null && c.child.signalCode === null) c.child.kill('SIGKILL');
-    await a?.close();
-    await kafka.close();
-    for (const d of dirs) rmSync(d, { recursive: true, force: true });
-  });
+  const t = useTestApps('standby-kill', 2);
+  const kafka = t.kafka;
 
   it('the survivor promotes its warm copies, restores only the gap and counts exactly', async () => {
-    const input = uniqueName('sbk-in');
-    const output = uniqueName('sbk-out');
-    const appId = uniqueName('sbk-app');
-    await createTopics(kafka, [input, output], 6);
+    const run = await t.newRun('sbk');
+    const { input, output, appId } = run;
     const gen = keyedInput(4_000);
     const common = {
-      'application.id': appId,
-      'bootstrap.servers': bootstrapServers(),
       'processing.guarantee': 'exactly_once_v2',
       'num.standby.replicas': 1,
       // The killed instance's membership and open transaction end by these timeouts (short for the test).
       'session.timeout.ms': 6_000,
       'transaction.timeout.ms': 2_000,
     } as const;
-    a = createStreamsApp(
-      countTopology(input, output),
-      { ...common, 'state.dir': dirs[0]! },
-      { log: () => undefined },
-    );
-    await a.start();
-    const b = startChildApp('count-app', {
-      COUNT_INPUT: input,
-      COUNT_OUTPUT: output,
-      MILLRACE_APPLICATION_ID: appId,
-      MILLRACE_BOOTSTRAP_SERVERS: bootstrapServers().join(','),
-      MILLRACE_STATE_DIR: dirs[1]!,
-      MILLRACE_PROCESSING_GUARANTEE: 'exactly_once_v2',
-      MILLRACE_NUM_STANDBY_REPLICAS: '1',
-      MILLRACE_SESSION_TIMEOUT_MS: '6000',
-      MILLRACE_TRANSACTION_TIMEOUT_MS: '2000',
-    });
-    children.push(b);
+    const app = await t.start(countTopology(input, output), appConfig(appId, t.dirs[0]!, common));
+    const b = t.spawnCountApp(run, { ...common, 'state.dir': t.dirs[1]! });
     await b.running;
-    const app = a;
     const standbys = () => [...app.metrics.standbyProgress.keys()].sort();
     // a runs three tasks and keeps standbys of exactly the other three (b's).
     const placed = () => {
@@ -74,20 +36,14 @@ describe('standby replicas when the other instance is SIGKILLed', () => {
       return (
         mine.length === 3 &&
         [...mine, ...standbys()].sort().join() === ALL_TASKS.join() &&
-        !mine.some((t) => standbys().includes(t))
+        !mine.some((id) => standbys().includes(id))
       );
     };
     expect(await eventually(placed, 60_000)).toBe(true);
     const moved = standbys();
 
     await produceStrings(kafka, input, gen.next(30_000));
-    const admin = kafka.admin();
-    const drained = async () => {
-      const end = (await admin.listOffsets(input, 'latest')).reduce((s, o) => s + o.offset, 0n);
-      const done = (await admin.listGroupOffsets(appId, [input])).reduce((s, o) => s + o.offset, 0n);
-      return end === BigInt(gen.total) && done === end;
-    };
-    expect(await eventually(drained, 60_000)).toBe(true);
+    expect(await eventually(groupCaughtUp(kafka, appId, input, gen), 60_000)).toBe(true);
     const caughtUp = () =>
       [...app.metrics.standbyProgress.values()].every((p) => p.lag === 0 && p.applied > 0);
     expect(await eventually(caughtUp, 30_000)).toBe(true);
@@ -102,8 +58,8 @@ describe('standby replicas when the other instance is SIGKILLed', () => {
       true,
     );
     let restored = 0;
-    for (const t of moved) {
-      const p = app.metrics.restoreProgress.get(`${t}/counts`);
+    for (const id of moved) {
+      const p = app.metrics.restoreProgress.get(`${id}/counts`);
       expect(p?.done).toBe(true);
       restored += p!.restored;
     }
@@ -113,9 +69,8 @@ describe('standby replicas when the other instance is SIGKILLed', () => {
     expect(movedKeys).toBeGreaterThan(1_000);
     expect(restored).toBeLessThan(movedKeys / 10);
 
-    const store = app.store<string, number>('counts');
-    expect(await eventually(() => [...gen.oracle].every(([k, n]) => store.get(k) === n), 60_000)).toBe(true);
-    expect(store.approximateNumEntries()).toBe(gen.oracle.size);
+    expect(await eventually(countsReached([app], gen.oracle), 60_000)).toBe(true);
+    expect(app.store<string, number>('counts').approximateNumEntries()).toBe(gen.oracle.size);
     await app.close();
     // b's open transaction (if the kill caught one) is aborted by its timeout: then the output is exact.
     const out = async () => readTopic(kafka, output, 'read_committed');

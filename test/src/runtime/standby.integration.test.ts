@@ -1,67 +1,32 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { createStreamsApp, type StreamsApp } from '../../../src/runtime/streams-app.ts';
-import {
-  countSequences,
-  keyedInput,
-  readCommittedOutput,
-  sequenceProblems,
-} from '../../fixtures/runtime/count-oracle.ts';
+import { describe, expect, it } from 'vitest';
+import type { StreamsApp } from '../../../src/runtime/streams-app.ts';
+import { countsReached, expectExactCounts, keyedInput } from '../../fixtures/runtime/count-oracle.ts';
 import { countTopology } from '../../fixtures/runtime/count-topology.ts';
-import {
-  bootstrapServers,
-  createTopics,
-  eventually,
-  produceStrings,
-  testKafka,
-  uniqueName,
-} from '../../helpers/kafka.ts';
+import { eventually, produceStrings } from '../../helpers/kafka.ts';
+import { appConfig, useTestApps } from '../../helpers/test-apps.ts';
 
 const ALL_TASKS = ['0_0', '0_1', '0_2', '0_3', '0_4', '0_5'];
 const sorted = (ids: Iterable<string>) => [...ids].sort();
 
 describe('standby replicas (num.standby.replicas: 1, two instances)', () => {
-  const kafka = testKafka();
-  const dirs = [0, 1].map(() => mkdtempSync(join(tmpdir(), 'millrace-standby-')));
-  const apps: StreamsApp[] = [];
-
-  afterAll(async () => {
-    await Promise.all(apps.map((a) => a.close()));
-    await kafka.close();
-    for (const d of dirs) rmSync(d, { recursive: true, force: true });
-  });
+  const t = useTestApps('standby', 2);
 
   it("keep warm copies of each other's tasks, so a failover restores only the gap, and count exactly", async () => {
-    const input = uniqueName('standby-in');
-    const output = uniqueName('standby-out');
-    const appId = uniqueName('standby-app');
-    await createTopics(kafka, [input, output], 6);
+    const { input, output, appId } = await t.newRun('standby');
     // Many keys: each task's store holds ~700 entries, and its changelog ~5000 records.
     const gen = keyedInput(4_000);
-    const start = async (dir: string) => {
-      const app = createStreamsApp(
+    const start = (dir: string) =>
+      t.start(
         countTopology(input, output),
-        {
-          'application.id': appId,
-          'bootstrap.servers': bootstrapServers(),
-          'state.dir': dir,
-          'processing.guarantee': 'exactly_once_v2',
-          'num.standby.replicas': 1,
-        },
-        { log: () => undefined },
+        appConfig(appId, dir, { 'processing.guarantee': 'exactly_once_v2', 'num.standby.replicas': 1 }),
       );
-      apps.push(app);
-      await app.start();
-      return app;
-    };
     const standbys = (app: StreamsApp) => sorted(app.metrics.standbyProgress.keys());
-    const counted = (live: StreamsApp[]) => () =>
-      [...gen.oracle].every(([k, n]) => live.some((x) => x.store<string, number>('counts').get(k) === n));
+    const counted = (live: StreamsApp[]) => countsReached(live, gen.oracle);
 
-    const a = await start(dirs[0]!);
-    const b = await start(dirs[1]!);
+    const a = await start(t.dirs[0]!);
+    const b = await start(t.dirs[1]!);
     // Each instance runs three tasks active and keeps standbys of exactly the other's three.
     const placed = () => {
       const ra = a.runningTaskIds();
@@ -76,7 +41,7 @@ describe('standby replicas (num.standby.replicas: 1, two instances)', () => {
     };
     expect(await eventually(placed, 60_000)).toBe(true);
 
-    await produceStrings(kafka, input, gen.next(30_000));
+    await produceStrings(t.kafka, input, gen.next(30_000));
     expect(await eventually(counted([a, b]), 60_000)).toBe(true);
     // The standbys follow the changelogs: caught up, with the records applied on a's disk.
     const caughtUp = (app: StreamsApp) => () =>
@@ -84,16 +49,16 @@ describe('standby replicas (num.standby.replicas: 1, two instances)', () => {
     expect(await eventually(caughtUp(a), 30_000)).toBe(true);
     expect(await eventually(caughtUp(b), 30_000)).toBe(true);
     const moved = b.runningTaskIds();
-    for (const t of moved) expect(existsSync(join(dirs[0]!, appId, t))).toBe(true);
-    const standbyApplied = moved.reduce((s, t) => s + a.metrics.standbyProgress.get(t)!.applied, 0);
+    for (const task of moved) expect(existsSync(join(t.dirs[0]!, appId, task))).toBe(true);
+    const standbyApplied = moved.reduce((s, task) => s + a.metrics.standbyProgress.get(task)!.applied, 0);
 
     // b stops; a promotes its standbys of b's tasks and restores only what they had not applied yet.
     await b.close();
     expect(await eventually(() => sorted(a.runningTaskIds()).join() === ALL_TASKS.join(), 60_000)).toBe(true);
     expect(a.metrics.standbyProgress.size).toBe(0);
     let restored = 0;
-    for (const t of moved) {
-      const p = a.metrics.restoreProgress.get(`${t}/counts`);
+    for (const task of moved) {
+      const p = a.metrics.restoreProgress.get(`${task}/counts`);
       expect(p?.done).toBe(true);
       restored += p!.restored;
     }
@@ -103,11 +68,9 @@ describe('standby replicas (num.standby.replicas: 1, two instances)', () => {
     expect(standbyApplied).toBeGreaterThanOrEqual(movedKeys);
     expect(restored).toBeLessThan(movedKeys / 10);
 
-    await produceStrings(kafka, input, gen.next(5_000));
+    await produceStrings(t.kafka, input, gen.next(5_000));
     expect(await eventually(counted([a]), 60_000)).toBe(true);
     await a.close();
-    const out = await readCommittedOutput(kafka, output, gen.total);
-    expect(sequenceProblems(countSequences(out), gen.oracle)).toEqual([]);
-    expect(out.length).toBe(gen.total);
+    await expectExactCounts(t.kafka, output, gen);
   });
 });

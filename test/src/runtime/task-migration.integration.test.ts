@@ -1,53 +1,27 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { createStreamsApp } from '../../../src/runtime/streams-app.ts';
-import {
-  countSequences,
-  keyedInput,
-  readCommittedOutput,
-  sequenceProblems,
-} from '../../fixtures/runtime/count-oracle.ts';
+import { describe, expect, it } from 'vitest';
+import { countsReached, expectExactCounts, keyedInput } from '../../fixtures/runtime/count-oracle.ts';
 import { countTopology } from '../../fixtures/runtime/count-topology.ts';
-import {
-  bootstrapServers,
-  createTopics,
-  eventually,
-  produceStrings,
-  testKafka,
-  uniqueName,
-} from '../../helpers/kafka.ts';
+import { eventually, produceStrings } from '../../helpers/kafka.ts';
+import { appConfig, useTestApps } from '../../helpers/test-apps.ts';
 
 describe('a fenced transactional producer under exactly_once_v2', () => {
-  const kafka = testKafka();
-  const stateDir = mkdtempSync(join(tmpdir(), 'millrace-fence-'));
-
-  afterAll(async () => {
-    await kafka.close();
-    rmSync(stateDir, { recursive: true, force: true });
-  });
+  const t = useTestApps('fence');
+  const kafka = t.kafka;
+  const stateDir = t.dirs[0]!;
 
   it('closes the tasks dirty, resumes them from the last commit and keeps counting exactly', async () => {
-    const input = uniqueName('fence-in');
-    const output = uniqueName('fence-out');
-    const appId = uniqueName('fence-app');
-    await createTopics(kafka, [input, output], 6);
+    const { input, output, appId } = await t.newRun('fence');
     const gen = keyedInput(500);
     const logs: string[] = [];
-    const app = createStreamsApp(
+    let producing = true;
+    const app = await t.start(
       countTopology(input, output),
-      {
-        'application.id': appId,
-        'bootstrap.servers': bootstrapServers(),
-        'state.dir': stateDir,
-        'processing.guarantee': 'exactly_once_v2',
-      },
+      appConfig(appId, stateDir, { 'processing.guarantee': 'exactly_once_v2' }),
       { log: (_l, m) => logs.push(m) },
     );
-    let producing = true;
     try {
-      await app.start();
       await app.waitUntilRunning(60_000);
       const feeding = (async () => {
         while (producing) {
@@ -71,18 +45,13 @@ describe('a fenced transactional producer under exactly_once_v2', () => {
       await feeding;
 
       await app.waitUntilRunning(60_000);
-      const store = app.store<string, number>('counts');
-      expect(await eventually(() => [...gen.oracle].every(([k, n]) => store.get(k) === n), 60_000)).toBe(
-        true,
-      );
+      expect(await eventually(countsReached([app], gen.oracle), 60_000)).toBe(true);
       expect(app.state).toBe('RUNNING');
       expect(logs.some((m) => m.includes('closing them dirty'))).toBe(true);
       // Read the committed output while the app still runs: the store above also shows buffered writes, and
       // the fencer's producer may still be re-fencing (its InitProducerId retries), so the last transaction
       // is checked through a regular commit, not through close().
-      const out = await readCommittedOutput(kafka, output, gen.total, 60_000);
-      expect(sequenceProblems(countSequences(out), gen.oracle)).toEqual([]);
-      expect(out.length).toBe(gen.total);
+      await expectExactCounts(kafka, output, gen, 60_000);
     } finally {
       producing = false;
       await app.close();

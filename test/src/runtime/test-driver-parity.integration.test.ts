@@ -1,20 +1,9 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { createStreamsApp } from '../../../src/runtime/streams-app.ts';
+import { describe, expect, it } from 'vitest';
 import { longSerde, stringSerde } from '../../../src/serdes/index.ts';
 import { createTopologyTestDriver } from '../../../src/test-driver/index.ts';
 import { createStreamsBuilder } from '../../../src/topology/index.ts';
-import {
-  bootstrapServers,
-  createTopics,
-  eventually,
-  produceStrings,
-  readTopic,
-  testKafka,
-  uniqueName,
-} from '../../helpers/kafka.ts';
+import { eventually, produceStrings, readTopic } from '../../helpers/kafka.ts';
+import { appConfig, useTestApps } from '../../helpers/test-apps.ts';
 
 const STOP_WORDS = new Set(['the', 'a', 'of']);
 
@@ -56,18 +45,11 @@ function perKey(records: readonly { key: string; value: number }[]): Map<string,
 }
 
 describe('TopologyTestDriver and the broker agree', () => {
-  const kafka = testKafka();
-  const stateDir = mkdtempSync(join(tmpdir(), 'millrace-parity-'));
-
-  afterAll(async () => {
-    await kafka.close();
-    rmSync(stateDir, { recursive: true, force: true });
-  });
+  const t = useTestApps('parity');
+  const kafka = t.kafka;
 
   it('on a word count with a repartition: same final counts, same output records per key', async () => {
-    const input = uniqueName('parity-in');
-    const output = uniqueName('parity-out');
-    await createTopics(kafka, [input, output], 6);
+    const { input, output, appId } = await t.newRun('parity');
     const data = lines(4000);
 
     // The oracle, computed directly from the lines.
@@ -88,18 +70,11 @@ describe('TopologyTestDriver and the broker agree', () => {
 
     // The broker (6 partitions, a real repartition topic, exactly-once).
     await produceStrings(kafka, input, data);
-    const app = createStreamsApp(
+    const app = await t.start(
       wordCount(input, output),
-      {
-        'application.id': uniqueName('parity-app'),
-        'bootstrap.servers': bootstrapServers(),
-        'state.dir': stateDir,
-        'processing.guarantee': 'exactly_once_v2',
-      },
-      { log: () => undefined },
+      appConfig(appId, t.dirs[0]!, { 'processing.guarantee': 'exactly_once_v2' }),
     );
     try {
-      await app.start();
       await app.waitUntilRunning(60_000);
       // The key change really goes through a repartition topic: two sub-topologies, 12 tasks.
       expect(app.compiled!.subtopologies.length).toBe(2);
