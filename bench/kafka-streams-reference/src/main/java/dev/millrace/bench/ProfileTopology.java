@@ -72,10 +72,42 @@ final class ProfileTopology {
       ObjectNode next = apply(stored, event, delete, updatedAt, offset);
       if (next == null) return;
       profiles.put(patientId, Json.write(next));
-      String before = render(patientId, stored);
-      String after = render(patientId, next);
-      if (before == null ? after == null : before.equals(after)) return;
-      ctx.forward(new Record<>(patientId, after, record.timestamp()));
+      if (sameVisible(stored, next)) return;
+      ctx.forward(new Record<>(patientId, render(patientId, next), record.timestamp()));
+    }
+
+    /**
+     * True when render() of both would be equal, found without rendering (as Millrace's
+     * sameVisibleProfile): both invisible, or the same visible fields and values and the same newest time.
+     */
+    private static boolean sameVisible(ObjectNode a, ObjectNode b) {
+      long[] sa = summary(a);
+      long[] sb = summary(b);
+      if (sa == null || sb == null) return sa == sb;
+      if (sa[0] != sb[0] || sa[1] != sb[1]) return false;
+      Iterator<Map.Entry<String, JsonNode>> it = b.get("fields").fields();
+      while (it.hasNext()) {
+        Map.Entry<String, JsonNode> e = it.next();
+        JsonNode vb = e.getValue().get("v");
+        if (vb.isNull()) continue;
+        JsonNode fa = a.get("fields").get(e.getKey());
+        if (fa == null || fa.get("v").isNull() || !fa.get("v").equals(vb)) return false;
+      }
+      return true;
+    }
+
+    /** {visible field count, newest field time}, or null when nothing is visible. */
+    private static long[] summary(ObjectNode p) {
+      if (p == null) return null;
+      long visible = 0;
+      long newest = -1;
+      Iterator<JsonNode> it = p.get("fields").elements();
+      while (it.hasNext()) {
+        JsonNode f = it.next();
+        newest = Math.max(newest, f.get("t").asLong());
+        if (!f.get("v").isNull()) visible++;
+      }
+      return visible == 0 ? null : new long[] {visible, newest};
     }
 
     /** The new stored state, or null when nothing changed. */
