@@ -1,25 +1,16 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createMillraceMetrics } from '../../src/metrics/index.ts';
 import { createMillraceServer } from '../../src/server/index.ts';
+import { freePort } from '../helpers/free-port.ts';
 import { eventually } from '../helpers/kafka.ts';
 import { fakeApp } from '../src/server/fake-app.ts';
 
 const PROMETHEUS = process.env.PROMETHEUS_BIN ?? '/usr/bin/prometheus';
 const hasPrometheus = spawnSync(PROMETHEUS, ['--version']).status === 0;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 /**
  * A real Prometheus server scrapes a Millrace server's /metrics and answers a Millrace metric through its

@@ -1,24 +1,15 @@
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadRunConfig } from '../../../src/cli/run-config.ts';
 import { startMillrace, type RunningMillrace } from '../../../src/cli/start-millrace.ts';
+import { freePort } from '../../helpers/free-port.ts';
 import { bootstrapServers, eventually, produceStrings, testKafka, uniqueName } from '../../helpers/kafka.ts';
 
 const fixtures = new URL('../../fixtures/cli/', import.meta.url).pathname;
 const main = new URL('../../../src/cli/main.ts', import.meta.url).pathname;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 describe('millrace run, reset and replay', () => {
   const kafka = testKafka();
@@ -90,6 +81,9 @@ describe('millrace run, reset and replay', () => {
     const r = spawnSync(process.execPath, [main, ...args], { env: env(), encoding: 'utf8', timeout: 60_000 });
     return { status: r.status, out: `${r.stdout}${r.stderr}` };
   }
+  /** `millrace reset` of the app's input topic and state dir, with `args` (where to, --dry-run). */
+  const reset = (...args: string[]) =>
+    cli('reset', '--application-id', appId, '--input-topics', input, '--state-dir', stateDir, ...args);
   async function waitGroupEmpty() {
     const admin = kafka.admin();
     expect(
@@ -118,45 +112,15 @@ describe('millrace run, reset and replay', () => {
     await waitGroupEmpty();
 
     const iso = new Date(T).toISOString();
-    const dry = cli(
-      'reset',
-      '--application-id',
-      appId,
-      '--input-topics',
-      input,
-      '--to-datetime',
-      iso,
-      '--state-dir',
-      stateDir,
-      '--dry-run',
-    );
+    const dry = reset('--to-datetime', iso, '--dry-run');
     expect(dry.status, dry.out).toBe(0);
     expect(dry.out).toMatch(new RegExp(`would delete internal topic ${appId}-counts-changelog`));
-    const reset = cli(
-      'reset',
-      '--application-id',
-      appId,
-      '--input-topics',
-      input,
-      '--to-datetime',
-      iso,
-      '--state-dir',
-      stateDir,
-    );
-    expect(reset.status, reset.out).toBe(0);
+    const resetRun = reset('--to-datetime', iso);
+    expect(resetRun.status, resetRun.out).toBe(0);
     expect(await runUntil(fromT)).toEqual(fromT);
     await waitGroupEmpty();
 
-    const again = cli(
-      'reset',
-      '--application-id',
-      appId,
-      '--input-topics',
-      input,
-      '--to-earliest',
-      '--state-dir',
-      stateDir,
-    );
+    const again = reset('--to-earliest');
     expect(again.status, again.out).toBe(0);
     expect(await runUntil(all)).toEqual(all);
   });
@@ -165,16 +129,7 @@ describe('millrace run, reset and replay', () => {
     const run = await start();
     try {
       await run.apps.get(appId)!.waitUntilRunning(60_000);
-      const r = cli(
-        'reset',
-        '--application-id',
-        appId,
-        '--input-topics',
-        input,
-        '--to-earliest',
-        '--state-dir',
-        stateDir,
-      );
+      const r = reset('--to-earliest');
       expect(r.status).toBe(1);
       expect(r.out).toMatch(/MR_RESET_GROUP_ACTIVE.*stop every instance/);
     } finally {

@@ -1,45 +1,21 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createStreamsApp, type StreamsApp } from '../../../src/runtime/streams-app.ts';
-import { stringSerde } from '../../../src/serdes/index.ts';
-import { createMillraceServer, type MillraceServer } from '../../../src/server/index.ts';
-import { createStreamsBuilder } from '../../../src/topology/index.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { partitionFor } from '../../../src/kafka/index.ts';
-import {
-  bootstrapServers,
-  createTopics,
-  eventually,
-  produceStrings,
-  testKafka,
-  uniqueName,
-} from '../../helpers/kafka.ts';
+import { stringSerde } from '../../../src/serdes/index.ts';
+import { createStreamsBuilder } from '../../../src/topology/index.ts';
+import { createTopics, eventually, produceStrings, uniqueName } from '../../helpers/kafka.ts';
+import { useQueryInstances } from '../../helpers/query-instances.ts';
+import { useTestApps } from '../../helpers/test-apps.ts';
 
-const TOKEN = 'two-instances-token';
 const str = stringSerde();
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-    s.on('error', reject);
-  });
-}
-
 describe('interactive queries across two instances', () => {
-  const kafka = testKafka();
+  const t = useTestApps('iq', 2);
+  const kafka = t.kafka;
   const input = uniqueName('iq-in');
   const appId = uniqueName('iq-app');
-  const dirs = [mkdtempSync(join(tmpdir(), 'millrace-iq-a-')), mkdtempSync(join(tmpdir(), 'millrace-iq-b-'))];
   const oracle = new Map<string, number>();
-  const apps: StreamsApp[] = [];
-  const servers: MillraceServer[] = [];
-  const addresses: string[] = [];
+  const iq = useQueryInstances(t, 'two-instances-token');
+  const { apps, addresses, get } = iq;
 
   beforeAll(async () => {
     await createTopics(kafka, [input], 6);
@@ -49,46 +25,14 @@ describe('interactive queries across two instances', () => {
       return { key, value: `v${i}` };
     });
     await produceStrings(kafka, input, records);
-    for (const dir of dirs) {
-      const port = await freePort();
-      const address = `127.0.0.1:${port}`;
+    await iq.start(appId, () => {
       const b = createStreamsBuilder();
       b.stream<string, string>(input, { keySerde: str, valueSerde: str })
         .groupByKey()
         .count({ storeName: 'counts' });
-      const app = createStreamsApp(
-        b.build(),
-        {
-          'application.id': appId,
-          'bootstrap.servers': bootstrapServers(),
-          'state.dir': dir,
-          'application.server': address,
-          'commit.interval.ms': 200,
-        },
-        { log: () => undefined },
-      );
-      const server = await createMillraceServer({
-        apps: new Map([[appId, app]]),
-        auth: { token: TOKEN },
-        logLevel: 'silent',
-      });
-      await server.listen(port, '127.0.0.1');
-      await app.start();
-      apps.push(app);
-      servers.push(server);
-      addresses.push(address);
-    }
+      return b.build();
+    });
   });
-
-  afterAll(async () => {
-    await Promise.all(apps.map((a) => a.close()));
-    await Promise.all(servers.map((s) => s.close()));
-    await kafka.close();
-    for (const d of dirs) rmSync(d, { recursive: true, force: true });
-  });
-
-  const get = (i: number, url: string) =>
-    servers[i]!.fastify.inject({ method: 'GET', url, headers: { authorization: `Bearer ${TOKEN}` } });
 
   it('answers every key of a 6-partition store on both instances, saying which instance served it', async () => {
     // Both instances run, each owns some of the 6 tasks, and every count has reached the oracle's value.

@@ -1,36 +1,13 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { partitionFor } from '../../../src/kafka/index.ts';
-import { createStreamsApp, type StreamsApp } from '../../../src/runtime/streams-app.ts';
 import { stringSerde } from '../../../src/serdes/index.ts';
-import { createMillraceServer, type MillraceServer } from '../../../src/server/index.ts';
 import { createStreamsBuilder, TimeWindows } from '../../../src/topology/index.ts';
-import {
-  bootstrapServers,
-  createTopics,
-  eventually,
-  produceStrings,
-  testKafka,
-  uniqueName,
-} from '../../helpers/kafka.ts';
+import { createTopics, eventually, produceStrings, uniqueName } from '../../helpers/kafka.ts';
+import { useQueryInstances } from '../../helpers/query-instances.ts';
+import { useTestApps } from '../../helpers/test-apps.ts';
 
-const TOKEN = 'windows-two-instances-token';
 const str = stringSerde();
 const WINDOW_MS = 60_000;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-    s.on('error', reject);
-  });
-}
 
 interface Answer {
   key: string;
@@ -41,20 +18,16 @@ interface Answer {
 }
 
 describe('windowed interactive queries across two instances', () => {
-  const kafka = testKafka();
+  const t = useTestApps('iqw', 2);
+  const kafka = t.kafka;
   const input = uniqueName('iqw-in');
   const appId = uniqueName('iqw-app');
-  const dirs = [
-    mkdtempSync(join(tmpdir(), 'millrace-iqw-a-')),
-    mkdtempSync(join(tmpdir(), 'millrace-iqw-b-')),
-  ];
   // Recent event times (the topic's retention would delete old ones), aligned to a window.
   const t0 = Math.floor((Date.now() - 3_600_000) / WINDOW_MS) * WINDOW_MS;
   /** key → window start → count: the oracle, computed from the records alone. */
   const oracle = new Map<string, Map<number, number>>();
-  const apps: StreamsApp[] = [];
-  const servers: MillraceServer[] = [];
-  const addresses: string[] = [];
+  const iq = useQueryInstances(t, 'windows-two-instances-token');
+  const { apps, addresses, get } = iq;
 
   beforeAll(async () => {
     await createTopics(kafka, [input], 6);
@@ -68,48 +41,17 @@ describe('windowed interactive queries across two instances', () => {
       return { key, value: `v${i}`, timestamp };
     });
     await produceStrings(kafka, input, records);
-    for (const dir of dirs) {
-      const port = await freePort();
-      const address = `127.0.0.1:${port}`;
+    await iq.start(appId, () => {
       const b = createStreamsBuilder();
       b.stream<string, string>(input, { keySerde: str, valueSerde: str })
         .groupByKey()
         // A day of grace: no record is late, whatever order the partitions are read in.
         .windowedBy(TimeWindows.ofSizeAndGrace(WINDOW_MS, 86_400_000))
         .count({ storeName: 'per-minute' });
-      const app = createStreamsApp(
-        b.build(),
-        {
-          'application.id': appId,
-          'bootstrap.servers': bootstrapServers(),
-          'state.dir': dir,
-          'application.server': address,
-          'commit.interval.ms': 200,
-        },
-        { log: () => undefined },
-      );
-      const server = await createMillraceServer({
-        apps: new Map([[appId, app]]),
-        auth: { token: TOKEN },
-        logLevel: 'silent',
-      });
-      await server.listen(port, '127.0.0.1');
-      await app.start();
-      apps.push(app);
-      servers.push(server);
-      addresses.push(address);
-    }
+      return b.build();
+    });
   });
 
-  afterAll(async () => {
-    await Promise.all(apps.map((a) => a.close()));
-    await Promise.all(servers.map((s) => s.close()));
-    await kafka.close();
-    for (const d of dirs) rmSync(d, { recursive: true, force: true });
-  });
-
-  const get = (i: number, url: string) =>
-    servers[i]!.fastify.inject({ method: 'GET', url, headers: { authorization: `Bearer ${TOKEN}` } });
   const iso = (ms: number) => new Date(ms).toISOString();
   const expectedOf = (key: string, from = 0, to = Infinity) =>
     [...oracle.get(key)!]
