@@ -6,6 +6,7 @@ import type { Joined } from '../joined.ts';
 import type { GlobalKTable } from '../ktable.ts';
 import type { Named } from '../options.ts';
 import type { JoinWindows } from '../windows.ts';
+import { addInternalStore } from './dsl-stores.ts';
 import type { InternalBuilder } from './internal-builder.ts';
 import { KStreamImpl } from './kstream-impl.ts';
 import { KTableImpl } from './ktable-impl.ts';
@@ -98,14 +99,7 @@ export function materialized(b: InternalBuilder, table: AnyTable): { node: strin
   const { keySerde, valueSerde } = table.internals();
   const store = b.newStoreName('KTABLE-JOIN-');
   const node = b.newName('KTABLE-MATERIALIZE-');
-  b.addStore({
-    name: store,
-    keySerde: keySerde ?? jsonSerde(),
-    valueSerde: valueSerde ?? jsonSerde(),
-    logged: true,
-    persistent: true,
-    globalTopic: undefined,
-  });
+  addInternalStore(b, store, keySerde ?? jsonSerde(), valueSerde ?? jsonSerde());
   b.addProcessor(node, [table.name], tableMaterializeSupplier(store), [store]);
   return { node, store };
 }
@@ -177,15 +171,7 @@ function streamStreamJoin(
   const retentionMs = windows.beforeMs + windows.afterMs + windows.graceMs + 1;
   const storeOf = (suffix: string, valueSerde: S): string => {
     const store = `${name}-${suffix}-store`;
-    b.addStore({
-      name: store,
-      keySerde,
-      valueSerde,
-      logged: true,
-      persistent: true,
-      globalTopic: undefined,
-      windowed: { kind: 'window', retentionMs, retainDuplicates: true },
-    });
+    addInternalStore(b, store, keySerde, valueSerde, { kind: 'window', retentionMs, retainDuplicates: true });
     return store;
   };
   const leftStore = storeOf('this-join', leftValueSerde);
@@ -193,14 +179,7 @@ function streamStreamJoin(
   let outerStore: string | undefined;
   if (kind !== 'inner') {
     outerStore = `${name}-outer-shared-join-store`;
-    b.addStore({
-      name: outerStore,
-      keySerde: bytesSerde() as S,
-      valueSerde: bytesSerde() as S,
-      logged: true,
-      persistent: true,
-      globalTopic: undefined,
-    });
+    addInternalStore(b, outerStore, bytesSerde() as S, bytesSerde() as S);
   }
   const spec: StreamJoinSpec = {
     name,

@@ -4,11 +4,12 @@ import type { Serde } from '../../serdes/serde.ts';
 import type { KGroupedStream } from '../kgrouped-stream.ts';
 import type { KTable } from '../ktable.ts';
 import type { Materialized, Named } from '../options.ts';
+import { addAggregateStore } from './dsl-stores.ts';
 import type { InternalBuilder } from './internal-builder.ts';
 import { KTableImpl } from './ktable-impl.ts';
 import { streamAggregateSupplier } from './processors/stream-aggregate.ts';
-import { createRepartitionedSource } from './repartition.ts';
-import { WindowedKStreamImpl } from './windowed-kstream-impl.ts';
+import { groupedParent } from './repartition.ts';
+import { WindowedKStreamImpl, type GroupedSource } from './windowed-kstream-impl.ts';
 import type { SessionWindowedKStream, TimeWindowedKStream } from '../windowed-kstream.ts';
 import type { SessionWindows, SlidingWindows, TimeWindows } from '../windows.ts';
 
@@ -17,12 +18,7 @@ type M = (Materialized<unknown, unknown> & Named) | undefined;
 
 /** The implementation of {@link KGroupedStream}. */
 export class KGroupedStreamImpl<K, V> implements KGroupedStream<K, V> {
-  readonly #b: InternalBuilder;
-  readonly #parent: string;
-  readonly #keySerde: S;
-  readonly #valueSerde: S;
-  readonly #repartitionRequired: boolean;
-  readonly #groupedName: string | undefined;
+  readonly #g: GroupedSource;
 
   constructor(
     b: InternalBuilder,
@@ -32,12 +28,7 @@ export class KGroupedStreamImpl<K, V> implements KGroupedStream<K, V> {
     repartitionRequired: boolean,
     groupedName: string | undefined,
   ) {
-    this.#b = b;
-    this.#parent = parent;
-    this.#keySerde = keySerde;
-    this.#valueSerde = valueSerde;
-    this.#repartitionRequired = repartitionRequired;
-    this.#groupedName = groupedName;
+    this.#g = { b, parent, keySerde, valueSerde, repartitionRequired, groupedName };
   }
 
   count(materialized?: Materialized<K, number> & Named): KTable<K, number> {
@@ -50,7 +41,7 @@ export class KGroupedStreamImpl<K, V> implements KGroupedStream<K, V> {
   }
 
   reduce(reducer: (aggregate: V, value: V) => V, materialized?: Materialized<K, V> & Named): KTable<K, V> {
-    return this.#aggregate('KSTREAM-REDUCE-', materialized as M, this.#valueSerde, (old, _key, value) =>
+    return this.#aggregate('KSTREAM-REDUCE-', materialized as M, this.#g.valueSerde, (old, _key, value) =>
       old === undefined ? value : reducer(old as V, value as V),
     );
   }
@@ -68,17 +59,7 @@ export class KGroupedStreamImpl<K, V> implements KGroupedStream<K, V> {
   windowedBy(windows: TimeWindows | SlidingWindows): TimeWindowedKStream<K, V>;
   windowedBy(windows: SessionWindows): SessionWindowedKStream<K, V>;
   windowedBy(windows: TimeWindows | SlidingWindows | SessionWindows): WindowedKStreamImpl<K, V> {
-    return new WindowedKStreamImpl<K, V>(
-      {
-        b: this.#b,
-        parent: this.#parent,
-        keySerde: this.#keySerde,
-        valueSerde: this.#valueSerde,
-        repartitionRequired: this.#repartitionRequired,
-        groupedName: this.#groupedName,
-      },
-      windows,
-    );
+    return new WindowedKStreamImpl<K, V>(this.#g, windows);
   }
 
   #aggregate<VA>(
@@ -87,31 +68,14 @@ export class KGroupedStreamImpl<K, V> implements KGroupedStream<K, V> {
     defaultValueSerde: S,
     step: (old: unknown, key: unknown, value: unknown) => unknown,
   ): KTable<K, VA> {
-    const b = this.#b;
+    const { b } = this.#g;
     // Store name first, then processor name: the order Kafka Streams burns its counter in.
     const storeName = m?.storeName ?? b.newStoreName(prefix);
     const name = m?.name ?? b.newName(prefix);
-    const keySerde = (m?.keySerde as S) ?? this.#keySerde ?? jsonSerde();
+    const keySerde = (m?.keySerde as S) ?? this.#g.keySerde ?? jsonSerde();
     const valueSerde = (m?.valueSerde as S) ?? defaultValueSerde ?? jsonSerde();
-    let parent = this.#parent;
-    if (this.#repartitionRequired) {
-      parent = createRepartitionedSource(
-        b,
-        parent,
-        this.#groupedName ?? storeName,
-        keySerde,
-        this.#valueSerde ?? jsonSerde(),
-      );
-    }
-    b.addStore({
-      name: storeName,
-      keySerde,
-      valueSerde,
-      logged: m?.loggingEnabled ?? true,
-      cached: m?.cachingEnabled ?? true,
-      persistent: m?.persistent ?? true,
-      globalTopic: undefined,
-    });
+    const parent = groupedParent(this.#g, storeName, keySerde, this.#g.valueSerde ?? jsonSerde());
+    addAggregateStore(b, storeName, m, keySerde, valueSerde);
     b.addProcessor(name, [parent], streamAggregateSupplier(storeName, step), [storeName]);
     return new KTableImpl<K, VA>(b, name, storeName, keySerde, valueSerde);
   }

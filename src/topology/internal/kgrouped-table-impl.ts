@@ -5,6 +5,7 @@ import type { KGroupedTable } from '../kgrouped-table.ts';
 import type { KTable } from '../ktable.ts';
 import type { Materialized, Named } from '../options.ts';
 import { changeSerde } from './change-serde.ts';
+import { addAggregateStore } from './dsl-stores.ts';
 import type { InternalBuilder } from './internal-builder.ts';
 import { KTableImpl } from './ktable-impl.ts';
 import { tableAggregateSupplier } from './processors/table-processors.ts';
@@ -98,15 +99,7 @@ export class KGroupedTableImpl<K, V> implements KGroupedTable<K, V> {
     b.addRepartitionTopic(topic, undefined);
     b.addSink(sinkName, this.#parent, topic, keySerde, wire as Serde<unknown>);
     b.addSource(sourceName, [topic], keySerde, wire as Serde<unknown>);
-    b.addStore({
-      name: storeName,
-      keySerde,
-      valueSerde,
-      logged: m?.loggingEnabled ?? true,
-      cached: m?.cachingEnabled ?? true,
-      persistent: m?.persistent ?? true,
-      globalTopic: undefined,
-    });
+    addAggregateStore(b, storeName, m, keySerde, valueSerde);
     b.addProcessor(name, [sourceName], tableAggregateSupplier(storeName, init, add, subtract), [storeName]);
     return new KTableImpl<K, VA>(b, name, storeName, keySerde, valueSerde);
   }

@@ -1,6 +1,7 @@
 import type { Serde } from '../../serdes/serde.ts';
 import type { InternalBuilder } from './internal-builder.ts';
 import { passThrough } from './processors/stateless.ts';
+import type { GroupedSource } from './windowed-kstream-impl.ts';
 
 const REPARTITION_SUFFIX = '-repartition';
 const GENERATED = /^KSTREAM.*-[0-9]{10}$/;
@@ -32,4 +33,18 @@ export function createRepartitionedSource(
   b.addSink(sink, filter, topic, keySerde, valueSerde);
   b.addSource(source, [topic], keySerde, valueSerde);
   return source;
+}
+
+/**
+ * The node a grouped stream's aggregation reads from: the grouped stream itself, or, after a key change,
+ * a new repartition topic's source named after the grouping (or else after the aggregation's store).
+ */
+export function groupedParent(
+  g: GroupedSource,
+  storeName: string,
+  keySerde: Serde<unknown>,
+  valueSerde: Serde<unknown>,
+): string {
+  if (!g.repartitionRequired) return g.parent;
+  return createRepartitionedSource(g.b, g.parent, g.groupedName ?? storeName, keySerde, valueSerde);
 }

@@ -37,27 +37,8 @@ export class StreamsBuilderImpl implements StreamsBuilder {
   }
 
   table<K, V>(topic: string, consumed?: Consumed<K, V>, materialized?: Materialized<K, V>): KTable<K, V> {
-    const b = this.#b;
-    // Kafka Streams' order: store name, source name, table-source name.
-    const storeName = materialized?.storeName ?? b.newStoreName(`${topic}-`);
-    const sourceName = consumed?.name ?? b.newName('KSTREAM-SOURCE-');
-    const tableName =
-      consumed?.name !== undefined ? `${consumed.name}-table-source` : b.newName('KTABLE-SOURCE-');
-    const keySerde =
-      (materialized?.keySerde as S | undefined) ?? (consumed?.keySerde as S | undefined) ?? jsonSerde();
-    const valueSerde =
-      (materialized?.valueSerde as S | undefined) ?? (consumed?.valueSerde as S | undefined) ?? jsonSerde();
-    b.addSource(sourceName, [topic], keySerde, valueSerde, false, consumed?.timestampExtractor);
-    b.addStore({
-      name: storeName,
-      keySerde,
-      valueSerde,
-      logged: materialized?.loggingEnabled ?? true,
-      persistent: materialized?.persistent ?? true,
-      globalTopic: undefined,
-    });
-    b.addProcessor(tableName, [sourceName], tableSourceSupplier(storeName), [storeName]);
-    return new KTableImpl<K, V>(b, tableName, storeName, keySerde, valueSerde);
+    const t = this.#tableSource(topic, consumed, materialized, false);
+    return new KTableImpl<K, V>(this.#b, t.node, t.store, t.keySerde, t.valueSerde);
   }
 
   globalTable<K, V>(
@@ -65,27 +46,7 @@ export class StreamsBuilderImpl implements StreamsBuilder {
     consumed?: Consumed<K, V>,
     materialized?: Materialized<K, V>,
   ): GlobalKTable<K, V> {
-    const b = this.#b;
-    const storeName = materialized?.storeName ?? b.newStoreName(`${topic}-`);
-    const sourceName = consumed?.name ?? b.newName('KSTREAM-SOURCE-');
-    const tableName =
-      consumed?.name !== undefined ? `${consumed.name}-table-source` : b.newName('KTABLE-SOURCE-');
-    const keySerde =
-      (materialized?.keySerde as S | undefined) ?? (consumed?.keySerde as S | undefined) ?? jsonSerde();
-    const valueSerde =
-      (materialized?.valueSerde as S | undefined) ?? (consumed?.valueSerde as S | undefined) ?? jsonSerde();
-    b.addSource(sourceName, [topic], keySerde, valueSerde, true, consumed?.timestampExtractor);
-    // A global store is restored from its source topic: it has no changelog of its own.
-    b.addStore({
-      name: storeName,
-      keySerde,
-      valueSerde,
-      logged: false,
-      persistent: materialized?.persistent ?? true,
-      globalTopic: topic,
-    });
-    b.addProcessor(tableName, [sourceName], tableSourceSupplier(storeName), [storeName]);
-    return { queryableStoreName: storeName };
+    return { queryableStoreName: this.#tableSource(topic, consumed, materialized, true).store };
   }
 
   addStateStore<K, V>(store: StoreDefinition<K, V>): this {
@@ -102,5 +63,36 @@ export class StreamsBuilderImpl implements StreamsBuilder {
 
   build(): Topology {
     return new TopologyImpl(this.#b.build());
+  }
+
+  /**
+   * Source → table-source node → store, for `table` and `globalTable`. Kafka Streams' order of names: store,
+   * source, table source. A global store is restored from its source topic: it has no changelog of its own.
+   */
+  #tableSource(
+    topic: string,
+    consumed: Consumed<unknown, unknown> | undefined,
+    materialized: Materialized<unknown, unknown> | undefined,
+    global: boolean,
+  ): { node: string; store: string; keySerde: S; valueSerde: S } {
+    const b = this.#b;
+    const store = materialized?.storeName ?? b.newStoreName(`${topic}-`);
+    const sourceName = consumed?.name ?? b.newName('KSTREAM-SOURCE-');
+    const node = consumed?.name !== undefined ? `${consumed.name}-table-source` : b.newName('KTABLE-SOURCE-');
+    const keySerde =
+      (materialized?.keySerde as S | undefined) ?? (consumed?.keySerde as S | undefined) ?? jsonSerde();
+    const valueSerde =
+      (materialized?.valueSerde as S | undefined) ?? (consumed?.valueSerde as S | undefined) ?? jsonSerde();
+    b.addSource(sourceName, [topic], keySerde, valueSerde, global, consumed?.timestampExtractor);
+    b.addStore({
+      name: store,
+      keySerde,
+      valueSerde,
+      logged: global ? false : (materialized?.loggingEnabled ?? true),
+      persistent: materialized?.persistent ?? true,
+      globalTopic: global ? topic : undefined,
+    });
+    b.addProcessor(node, [sourceName], tableSourceSupplier(store), [store]);
+    return { node, store, keySerde, valueSerde };
   }
 }

@@ -16,7 +16,7 @@ import { slidingWindowAggregateSupplier } from './processors/sliding-window-aggr
 import { passThrough } from './processors/stateless.ts';
 import { suppressSupplier } from './processors/suppress.ts';
 import { timeWindowAggregateSupplier, type WindowedOutput } from './processors/time-window-aggregate.ts';
-import { createRepartitionedSource } from './repartition.ts';
+import { groupedParent } from './repartition.ts';
 import { timestampedSerde, windowedSerde } from './windowed-serdes.ts';
 
 type S = Serde<unknown> | undefined;
@@ -103,16 +103,7 @@ export class WindowedKStreamImpl<K, V> implements TimeWindowedKStream<K, V>, Ses
     const keySerde = (m?.keySerde as S) ?? this.#g.keySerde ?? jsonSerde();
     const valueSerde = (m?.valueSerde as S) ?? defaultValueSerde ?? jsonSerde();
     const inputValueSerde = this.#g.valueSerde ?? jsonSerde();
-    let parent = this.#g.parent;
-    if (this.#g.repartitionRequired) {
-      parent = createRepartitionedSource(
-        b,
-        parent,
-        this.#g.groupedName ?? storeName,
-        keySerde,
-        inputValueSerde,
-      );
-    }
+    const parent = groupedParent(this.#g, storeName, keySerde, inputValueSerde);
     const span = w.type === 'time' ? w.sizeMs : w.type === 'sliding' ? w.timeDifferenceMs : w.gapMs;
     // Sessions: an out-of-order record can bridge an open session with an older one up to two gaps before
     // it, which itself may be a grace late; keep those (Kafka Streams keeps only gap + grace and would miss

@@ -2,6 +2,7 @@ import { bytesSerde } from '../../../serdes/bytes-serde.ts';
 import { jsonSerde } from '../../../serdes/json-serde.ts';
 import type { Serde } from '../../../serdes/serde.ts';
 import type { Named } from '../../options.ts';
+import { addInternalStore } from '../dsl-stores.ts';
 import { materialized } from '../join-impl.ts';
 import { KTableImpl } from '../ktable-impl.ts';
 import { passThrough } from '../processors/stateless.ts';
@@ -102,14 +103,7 @@ export function foreignKeyJoin(
     foreignKeySerde,
     subscriptionSerde(primaryKeySerde) as S,
   );
-  b.addStore({
-    name: subscriptionStore,
-    keySerde: bytesSerde() as S,
-    valueSerde: bytesSerde() as S,
-    logged: true,
-    persistent: true,
-    globalTopic: undefined,
-  });
+  addInternalStore(b, subscriptionStore, bytesSerde() as S, bytesSerde() as S);
   b.addRepartitionTopic(responseTopic, undefined, leftSources);
   b.addProcessor(receive, [registrationSource], subscriptionReceiveSupplier(spec), [
     subscriptionStore,

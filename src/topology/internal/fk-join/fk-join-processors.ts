@@ -18,11 +18,10 @@ import {
   type Subscription,
   type SubscriptionResponse,
 } from './fk-wire.ts';
+import { hasNullKeyOrValue, isNull } from '../processors/nullish.ts';
 
 type AnySupplier = ProcessorSupplier<unknown, unknown, unknown, unknown>;
 type C = Change<unknown>;
-const isNull = (v: unknown): v is null | undefined => v === null || v === undefined;
-
 /** What the processors of one foreign-key join share. */
 export interface FkJoinSpec {
   readonly foreignKeyExtractor: (value: unknown) => unknown;
@@ -130,7 +129,7 @@ export function subscriptionReceiveSupplier(spec: FkJoinSpec): AnySupplier {
         right = c.getStateStore(spec.rightStore);
       },
       process(record) {
-        if (isNull(record.key) || isNull(record.value)) return undefined;
+        if (hasNullKeyOrValue(record)) return undefined;
         const sub = record.value as Subscription;
         const key = subscriptionKey(
           spec.foreignKeySerde.serialize(record.key),
@@ -211,7 +210,7 @@ export function responseResolverSupplier(spec: FkJoinSpec): AnySupplier {
         left = c.getStateStore(spec.leftStore);
       },
       process(record) {
-        if (isNull(record.key) || isNull(record.value)) return undefined;
+        if (hasNullKeyOrValue(record)) return undefined;
         const response = record.value as SubscriptionResponse;
         const current = left.get(record.key) ?? null;
         if (!sameHash(response.hash, valueHash(spec.leftValueSerde, current))) return undefined; // stale

@@ -2,11 +2,10 @@ import type { KeyValueStore } from '../../../../state/types.ts';
 import type { Change } from '../../../processor/change.ts';
 import type { ProcessorContext } from '../../../processor/processor-context.ts';
 import type { ProcessorSupplier } from '../../../processor/processor.ts';
+import { hasNullKeyOrValue, isNull } from './nullish.ts';
 
 type AnySupplier = ProcessorSupplier<unknown, unknown, unknown, unknown>;
 type Joiner = (left: unknown, right: unknown) => unknown;
-
-const isNull = (v: unknown): v is null | undefined => v === null || v === undefined;
 
 /**
  * KStream-KTable and KStream-GlobalKTable joins (Kafka Streams' `KStreamKTableJoin`): only stream records
@@ -29,7 +28,7 @@ export function streamTableJoinSupplier(
         table = c.getStateStore(tableStore);
       },
       process(record) {
-        if (isNull(record.key) || isNull(record.value)) return undefined;
+        if (hasNullKeyOrValue(record)) return undefined;
         const lookup = keySelector === undefined ? record.key : keySelector(record.key, record.value);
         const other = isNull(lookup) ? undefined : table.get(lookup);
         if (other === undefined && !left) return undefined;

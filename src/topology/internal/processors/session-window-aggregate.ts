@@ -6,6 +6,7 @@ import { sequence } from '../../../processor/internal/sequence.ts';
 import type { SessionWindows } from '../../windows.ts';
 import { dropRecord } from './dropped-records.ts';
 import { forwardResult, type WindowedOutput } from './time-window-aggregate.ts';
+import { hasNullKeyOrValue } from './nullish.ts';
 
 type AnySupplier = ProcessorSupplier<unknown, unknown, unknown, unknown>;
 
@@ -83,13 +84,7 @@ export function sessionWindowAggregateSupplier(
         store = c.getStateStore(storeName);
       },
       process(record) {
-        if (
-          record.key === null ||
-          record.key === undefined ||
-          record.value === null ||
-          record.value === undefined
-        )
-          return dropRecord(context, out.node, record, undefined);
+        if (hasNullKeyOrValue(record)) return dropRecord(context, out.node, record, undefined);
         observed = Math.max(observed, record.timestamp, context.currentStreamTimeMs());
         // Kafka Streams: a session closes `gap + grace` after its end (a record up to `gap` later extends it).
         return update(record, observed - windows.graceMs - windows.gapMs);

@@ -7,6 +7,7 @@ import type { SlidingWindows } from '../../windows.ts';
 import type { Timestamped } from '../windowed-serdes.ts';
 import { dropRecord } from './dropped-records.ts';
 import { forwardResult, type WindowedOutput } from './time-window-aggregate.ts';
+import { hasNullKeyOrValue } from './nullish.ts';
 
 type AnySupplier = ProcessorSupplier<unknown, unknown, unknown, unknown>;
 
@@ -84,13 +85,7 @@ export function slidingWindowAggregateSupplier(
         records = c.getStateStore(recordsStoreName);
       },
       process(record) {
-        if (
-          record.key === null ||
-          record.key === undefined ||
-          record.value === null ||
-          record.value === undefined
-        )
-          return dropRecord(context, out.node, record, undefined);
+        if (hasNullKeyOrValue(record)) return dropRecord(context, out.node, record, undefined);
         const t = record.timestamp;
         observed = Math.max(observed, t, context.currentStreamTimeMs());
         const closeTime = observed - windows.graceMs;

@@ -3,6 +3,7 @@ import type { Change } from '../../../processor/change.ts';
 import type { ProcessorContext } from '../../../processor/processor-context.ts';
 import type { ProcessorSupplier } from '../../../processor/processor.ts';
 import { changeRecord, forwardOnCacheFlush } from './cache-forwarder.ts';
+import { hasNullKeyOrValue } from './nullish.ts';
 
 /**
  * Aggregates a grouped stream into a store and forwards `Change{new, old}` (Kafka Streams'
@@ -25,13 +26,7 @@ export function streamAggregateSupplier(
         cached = forwardOnCacheFlush(c, store, (f) => changeRecord(c, f));
       },
       process(record) {
-        if (
-          record.key === null ||
-          record.key === undefined ||
-          record.value === null ||
-          record.value === undefined
-        )
-          return undefined;
+        if (hasNullKeyOrValue(record)) return undefined;
         const old = store.get(record.key);
         const next = step(old, record.key, record.value);
         store.put(record.key, next);

@@ -7,6 +7,7 @@ import type { Serde } from '../../../serdes/serde.ts';
 import { sequence } from '../../../processor/internal/sequence.ts';
 import type { JoinWindows } from '../../windows.ts';
 import { dropRecord } from './dropped-records.ts';
+import { hasNullKeyOrValue } from './nullish.ts';
 
 type AnySupplier = ProcessorSupplier<unknown, unknown, unknown, unknown>;
 
@@ -132,13 +133,7 @@ export function streamJoinSideSupplier(spec: StreamJoinSpec, side: 'left' | 'rig
         sharedTime.set(anchor, time);
       },
       process(record) {
-        if (
-          record.key === null ||
-          record.key === undefined ||
-          record.value === null ||
-          record.value === undefined
-        )
-          return undefined;
+        if (hasNullKeyOrValue(record)) return undefined;
         time.streamTime = Math.max(time.streamTime, record.timestamp);
         if (record.timestamp < time.streamTime - (w.beforeMs + w.afterMs + w.graceMs))
           return dropRecord(context, spec.name, record, undefined);

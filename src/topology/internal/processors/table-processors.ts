@@ -4,13 +4,10 @@ import type { ProcessorContext } from '../../../processor/processor-context.ts';
 import type { ProcessorSupplier } from '../../../processor/processor.ts';
 import { sequence } from '../../../processor/internal/sequence.ts';
 import { changeRecord, forwardOnCacheFlush } from './cache-forwarder.ts';
+import { isNull } from './nullish.ts';
 
 type AnySupplier = ProcessorSupplier<unknown, unknown, unknown, unknown>;
 type C = Change<unknown>;
-
-function isNull(v: unknown): v is null | undefined {
-  return v === null || v === undefined;
-}
 
 /**
  * Materializes a topic as a table (Kafka Streams' `KTableSource`): upserts, deletes on tombstones, and

@@ -8,6 +8,7 @@ import { timeWindowsFor, type TimeWindows, type Windowed } from '../../windows.t
 import type { Timestamped } from '../windowed-serdes.ts';
 import { forwardOnCacheFlush } from './cache-forwarder.ts';
 import { dropRecord } from './dropped-records.ts';
+import { hasNullKeyOrValue } from './nullish.ts';
 
 type AnySupplier = ProcessorSupplier<unknown, unknown, unknown, unknown>;
 
@@ -69,13 +70,7 @@ export function timeWindowAggregateSupplier(
         );
       },
       process(record) {
-        if (
-          record.key === null ||
-          record.key === undefined ||
-          record.value === null ||
-          record.value === undefined
-        )
-          return dropRecord(context, out.node, record, undefined);
+        if (hasNullKeyOrValue(record)) return dropRecord(context, out.node, record, undefined);
         const ts = record.timestamp;
         observed = Math.max(observed, ts, context.currentStreamTimeMs());
         const closeTime = observed - windows.graceMs;
