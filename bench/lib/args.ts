@@ -23,6 +23,11 @@ export interface BenchArgs {
   readonly rounds: number;
   /** query-load: the app's `query.threads` (worker threads answering key lookups); default 1. */
   readonly queryThreads: number;
+  /**
+   * Scenarios: Kafka Streams' `num.stream.threads` and the number of Millrace instances (processes of one
+   * application, each with its own stream thread and state dir); the ceiling stays one loop. Default 1.
+   */
+  readonly parallelism: number;
 }
 
 export const USAGE = `usage: npm run bench -- <scenario|extra|all>[,...] [options]
@@ -35,7 +40,9 @@ export const USAGE = `usage: npm run bench -- <scenario|extra|all>[,...] [option
   --cpu-prof DIR      write a --cpu-prof profile of each Millrace child into DIR
   --rounds N          run the contenders N times per scenario and guarantee, rotating their order; the
                       table shows each one's median run (default 1)
-  --query-threads N   query-load: query.threads of the app (0 = lookups on the stream thread's loop; default 1)`;
+  --query-threads N   query-load: query.threads of the app (0 = lookups on the stream thread's loop; default 1)
+  --parallelism N     scenarios: Kafka Streams num.stream.threads=N, Millrace N instances (processes) of the
+                      application; CPU and memory summed over them; the ceiling stays one loop (default 1)`;
 
 /** Parses the command line; throws an Error whose message includes the usage on a bad argument. */
 export function parseBenchArgs(argv: readonly string[]): BenchArgs {
@@ -65,6 +72,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
         'cpu-prof',
         'query-threads',
         'rounds',
+        'parallelism',
       ].includes(k)
     )
       fail(`unknown option --${k}`);
@@ -101,6 +109,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
     cpuProf: opts.get('cpu-prof'),
     rounds: positiveInt('rounds', opts.get('rounds') ?? '1'),
     queryThreads: nonNegativeInt('query-threads', opts.get('query-threads') ?? '1'),
+    parallelism: positiveInt('parallelism', opts.get('parallelism') ?? '1'),
   };
 }
 

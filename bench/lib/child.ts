@@ -18,6 +18,8 @@ export class ContenderProcess {
   #exit: string | undefined;
   readonly #waiters: (() => void)[] = [];
   readonly restored: { records: number; startMs: number; endMs: number }[] = [];
+  /** Other processes of this contender it announced (`CHILD <pid>`): their CPU and memory count too. */
+  readonly #children: number[] = [];
   readonly exited: Promise<void>;
 
   readonly #logFile: WriteStream | undefined;
@@ -62,6 +64,7 @@ export class ContenderProcess {
     if (word === 'READY' && this.#readyAt === undefined) this.#readyAt = performance.now();
     else if (word === 'RESTORED')
       this.restored.push({ records: Number(a), startMs: Number(b), endMs: Number(c) });
+    else if (word === 'CHILD') this.#children.push(Number(a));
     else if (word === 'FAILED') this.#exit = `${this.name} failed`;
     else process.stderr.write(`  [${this.name}] ${line}\n`);
     this.#wake();
@@ -99,24 +102,33 @@ export class ContenderProcess {
     }
   }
 
-  /** CPU seconds used so far, all threads (read it before stop()). */
+  /** CPU seconds used so far, all threads of its processes (read it before stop()). */
   cpuSeconds(): number | undefined {
-    return cpuSeconds(this.pid);
+    return this.#sum(cpuSeconds);
   }
 
-  /** Peak RSS so far (read it before stop()). */
+  /** Peak RSS so far; with child processes, the sum of each one's peak (read it before stop()). */
   peakRss(): number | undefined {
-    return peakRssBytes(this.pid);
+    return this.#sum(peakRssBytes);
   }
 
-  /** Peak anonymous RSS so far, sampled every ANON_SAMPLE_MS (read it before stop()). */
+  /** `read` of this process plus each child; undefined when this one cannot be read. */
+  #sum(read: (pid: number) => number | undefined): number | undefined {
+    const own = read(this.pid);
+    if (own === undefined) return undefined;
+    let total = own;
+    for (const pid of this.#children) total += read(pid) ?? 0;
+    return total;
+  }
+
+  /** Peak anonymous RSS (of all its processes together) so far, sampled every ANON_SAMPLE_MS. */
   peakAnonRss(): number | undefined {
     this.#sampleAnon();
     return this.#peakAnon;
   }
 
   #sampleAnon(): void {
-    const now = rssAnonBytes(this.pid);
+    const now = this.#sum(rssAnonBytes);
     if (now !== undefined && (this.#peakAnon === undefined || now > this.#peakAnon)) this.#peakAnon = now;
   }
 

@@ -30,6 +30,8 @@ export interface SpawnOptions {
   readonly store?: string;
   /** Directory for a V8 CPU profile of the Millrace child. */
   readonly cpuProfDir?: string;
+  /** Kafka Streams' num.stream.threads, Millrace's number of instances (default 1). */
+  readonly parallelism?: number;
 }
 
 /**
@@ -48,6 +50,7 @@ export function spawnContender(o: SpawnOptions): ContenderProcess {
       `stateDir=${o.stateDir}`,
       `input=${o.topics.input}`,
       `output=${o.topics.output}`,
+      `threads=${o.parallelism ?? 1}`,
       ...(o.store ? [`store=${o.store}`] : []),
       ...(o.javaArgs ?? []),
     ];
@@ -70,6 +73,7 @@ export function spawnContender(o: SpawnOptions): ContenderProcess {
     ...(o.httpPort !== undefined ? { httpPort: o.httpPort } : {}),
     ...(o.queryThreads !== undefined ? { queryThreads: o.queryThreads } : {}),
     ...(o.store !== undefined ? { store: o.store } : {}),
+    ...(o.contender === 'millrace' && (o.parallelism ?? 1) > 1 ? { instances: o.parallelism } : {}),
   };
   const script =
     o.contender === 'millrace' ? 'bench/workers/millrace-worker.ts' : 'bench/workers/ceiling-worker.ts';

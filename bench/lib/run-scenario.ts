@@ -38,7 +38,9 @@ export async function runScenario(
   const input = `${prefix}-in`;
   const n = args.events;
   await createBenchTopics(ctx.kafka, [{ name: input, partitions: scenario.inputPartitions }]);
-  ctx.log(`${scenario.name}/${guarantee}: loading ${n} events into ${input}`);
+  ctx.log(
+    `${scenario.name}/${guarantee}: loading ${n} events into ${input}${args.parallelism > 1 ? ` (parallelism ${args.parallelism}: Kafka Streams threads, Millrace instances)` : ''}`,
+  );
   const t0 = performance.now();
   const inputEnd = await loadEvents(ctx.kafka, input, 0, n, (i) => scenario.event(i, scenario.defaultKeys));
   ctx.log(`  loaded in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
@@ -123,6 +125,7 @@ async function runContender(
     ...(ctx.classpath ? { classpath: ctx.classpath } : {}),
     javaArgs: scenario.javaArgs(topics),
     ...(args.cpuProf ? { cpuProfDir: args.cpuProf } : {}),
+    parallelism: args.parallelism,
   });
   try {
     const readyAt = await proc.ready();

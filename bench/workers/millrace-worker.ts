@@ -10,11 +10,14 @@ import {
   type KeyValueStore,
   type Topology,
 } from '../../src/index.ts';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
 import { createMillraceServer } from '../../src/server/index.ts';
 import { SCENARIO_BY_NAME } from '../scenarios/index.ts';
-import { READY, RESTORED, type WorkerConfig } from './worker-config.ts';
+import { CHILD, READY, RESTORED, type WorkerConfig } from './worker-config.ts';
 
 const config = JSON.parse(process.argv[2] ?? '{}') as WorkerConfig;
+const extraInstances = startExtraInstances(config);
 const topology =
   config.scenario === 'restore'
     ? restoreTopology()
@@ -55,7 +58,13 @@ let stopping = false;
 process.on('SIGTERM', () => {
   if (stopping) return;
   stopping = true;
-  void app.close().finally(() => process.exit(0));
+  for (const child of extraInstances) child.kill('SIGTERM');
+  void Promise.all([app.close(), ...extraInstances.map((c) => once(c, 'exit'))]).finally(() =>
+    process.exit(0),
+  );
+});
+process.on('exit', () => {
+  for (const child of extraInstances) child.kill('SIGKILL');
 });
 
 await app.start();
@@ -90,4 +99,27 @@ function restoreTopology(): Topology {
     { stores: [store] },
   );
   return b.build();
+}
+
+/**
+ * `config.instances - 1` more processes of this worker (same Node flags), each one instance of the same
+ * application on its own state dir: the consumer group spreads the tasks over them, as over the instances
+ * of a deployment. Their stdout is dropped (READY comes from this one); stderr is passed on.
+ */
+function startExtraInstances(c: WorkerConfig): ChildProcess[] {
+  const out: ChildProcess[] = [];
+  for (let i = 1; i < (c.instances ?? 1); i++) {
+    const child = spawn(
+      process.execPath,
+      [
+        ...process.execArgv,
+        process.argv[1]!,
+        JSON.stringify({ ...c, instances: 1, stateDir: `${c.stateDir}-${i}` }),
+      ],
+      { stdio: ['ignore', 'ignore', 'inherit'] },
+    );
+    console.log(`${CHILD} ${child.pid}`);
+    out.push(child);
+  }
+  return out;
 }

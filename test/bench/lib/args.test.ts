@@ -64,3 +64,11 @@ describe('bench arguments: rounds and query threads', () => {
     expect(() => parseBenchArgs(['profiles', '--rounds', '0'])).toThrow(/positive integer/);
   });
 });
+
+describe('bench arguments: parallelism', () => {
+  it('parses --parallelism, default 1, positive only', () => {
+    expect(parseBenchArgs(['profiles']).parallelism).toBe(1);
+    expect(parseBenchArgs(['profiles', '--parallelism', '2']).parallelism).toBe(2);
+    expect(() => parseBenchArgs(['profiles', '--parallelism', '0'])).toThrow(/positive integer/);
+  });
+});

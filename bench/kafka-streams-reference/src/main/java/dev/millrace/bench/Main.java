@@ -43,8 +43,9 @@ public final class Main {
     p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, a.get("guarantee"));
     p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, a.get("commitIntervalMs"));
     p.put(StreamsConfig.STATE_DIR_CONFIG, a.get("stateDir"));
-    // One stream thread, like one Millrace instance (its tasks run on one event loop).
-    p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, "1");
+    // One stream thread by default, like one Millrace instance (its tasks run on one event loop);
+    // `--parallelism N` of the harness: N threads here, N Millrace instances there.
+    p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, a.getOrDefault("threads", "1"));
     p.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
     if (a.containsKey("maxPollRecords"))
       p.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_POLL_RECORDS_CONFIG), a.get("maxPollRecords"));
