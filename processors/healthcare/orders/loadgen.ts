@@ -1,4 +1,5 @@
 import { seededRandom } from '../../../src/cli/load-generator.ts';
+import type { DeliveryEvent } from './events.ts';
 
 /**
  * Load generators of realistic pharmacy events (order-events, status-updates, delivery-tracking,
@@ -148,14 +149,9 @@ export function statusEventJson(e: {
   });
 }
 
-export function deliveryEventJson(e: {
-  eventId: string;
-  orderId: string;
-  deliveryBoyId: string;
-  lat: number;
-  lon: number;
-  timestampMs: number;
-}): string {
+export function deliveryEventJson(
+  e: Pick<DeliveryEvent, 'eventId' | 'orderId' | 'deliveryBoyId' | 'lat' | 'lon' | 'timestampMs'>,
+): string {
   return JSON.stringify({
     ...e,
     timestampMs: undefined,
