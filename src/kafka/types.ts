@@ -56,8 +56,8 @@ export interface ChangelogRecords extends TopicPartition {
   /** The fetch offset: every offset delta is relative to it (and >= 0). */
   readonly baseOffset: bigint;
   readonly offsetDeltas: number[];
-  readonly keys: Buffer[];
-  readonly values: (Buffer | null)[];
+  readonly keys: Uint8Array[];
+  readonly values: (Uint8Array | null)[];
 }
 
 /** `read_committed` hides records of aborted and still-open transactions; `read_uncommitted` shows them all. */

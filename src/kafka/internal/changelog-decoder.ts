@@ -43,18 +43,25 @@ export interface DecodedChangelog {
 /** Read position of the varint helpers below (module state: decoding is synchronous and not re-entered). */
 let pos = 0;
 
-/** A zigzag VARINT (32-bit) at `pos`. */
+/** A zigzag VARINT (32-bit) at `pos`: at most five bytes, the fifth adding the top four bits. */
 function readVarInt(buf: Buffer): number {
-  let raw = 0;
-  let shift = 0;
-  let byte: number;
-  do {
+  let byte = buf[pos++]!;
+  let raw = byte & 0x7f;
+  if (byte >= 0x80) {
     byte = buf[pos++]!;
-    raw += (byte & 0x7f) * 2 ** shift;
-    shift += 7;
-  } while ((byte & 0x80) !== 0 && shift < 35);
-  // Zigzag: 0 → 0, 1 → -1, 2 → 1, …; `raw` < 2^32, so plain arithmetic is exact.
-  return raw % 2 === 0 ? raw / 2 : -(raw + 1) / 2;
+    raw |= (byte & 0x7f) << 7;
+    if (byte >= 0x80) {
+      byte = buf[pos++]!;
+      raw |= (byte & 0x7f) << 14;
+      if (byte >= 0x80) {
+        byte = buf[pos++]!;
+        raw |= (byte & 0x7f) << 21;
+        if (byte >= 0x80) raw |= (buf[pos++]! & 0x0f) << 28;
+      }
+    }
+  }
+  // Zigzag: 0 → 0, 1 → -1, 2 → 1, … over the 32 raw bits.
+  return (raw >>> 1) ^ -(raw & 1);
 }
 
 /** Skips a VARINT or VARLONG at `pos`. */
@@ -169,6 +176,8 @@ function appendRecords(
   // Offsets of this batch relative to the fetch offset: exact as numbers (a fetch spans far less than 2^53).
   const base = Number(baseOffset - fetchOffset);
   const { offsetDeltas, keys, values } = out;
+  const memory = buf.buffer;
+  const base0 = buf.byteOffset;
   pos = from;
   for (let i = 0; i < count; i++) {
     const length = readVarInt(buf);
@@ -182,12 +191,13 @@ function appendRecords(
       pos = end;
       continue;
     }
-    const key = buf.subarray(pos, pos + keyLength);
+    // Plain Uint8Array views: the builtin constructor, much cheaper than Buffer#subarray (a JS subclass).
+    const key = new Uint8Array(memory, base0 + pos, keyLength);
     pos += keyLength;
     const valueLength = readVarInt(buf);
     offsetDeltas.push(delta);
     keys.push(key);
-    values.push(valueLength < 0 ? null : buf.subarray(pos, pos + valueLength));
+    values.push(valueLength < 0 ? null : new Uint8Array(memory, base0 + pos, valueLength));
     pos = end;
   }
 }

@@ -202,9 +202,10 @@ export class LmdbBackend implements StoreBackend {
     );
     return this.#batch(to - from, cps, () => {
       for (let i = from; i < to; i++) {
+        // lmdb-js takes binary keys and values as any Uint8Array (keys copied, values read through their memory).
         const value = values[i];
-        if (value === null || value === undefined) void db.remove(asBuffer(keys[i]!));
-        else void db.put(asBuffer(keys[i]!), asBuffer(value));
+        if (value === null || value === undefined) void db.remove(keys[i] as Buffer);
+        else void db.put(keys[i] as Buffer, value as Buffer);
       }
     });
   }

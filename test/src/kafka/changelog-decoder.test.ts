@@ -81,6 +81,11 @@ const batchSpec: fc.Arbitrary<BatchSpec> = fc.record({
   ),
 });
 
+/** An uncompressed, non-transactional batch of `records`. */
+function plainBatch(records: BatchSpec['records']): BatchSpec {
+  return { gap: 0, producerId: 1n, transactional: false, control: undefined, compression: 'none', records };
+}
+
 /** The library's parse of the batches, filtered by decodePartition: the oracle. */
 function oracle(
   data: Buffer,
@@ -119,8 +124,8 @@ function ours(
   return {
     records: keys.map((k, i) => ({
       offset: baseOffset + BigInt(offsetDeltas[i]!),
-      key: k.toString('hex'),
-      value: values[i]?.toString('hex') ?? null,
+      key: Buffer.from(k).toString('hex'),
+      value: values[i] ? Buffer.from(values[i]).toString('hex') : null,
     })),
     nextOffset: decoded.nextOffset,
   };
@@ -183,10 +188,21 @@ describe('decodeChangelogPartition', () => {
     const { bytes: data, firstOffsets } = encode(specs);
     const aborted = [{ producerId: 7n, firstOffset: firstOffsets[2]! }];
     const values = (rc: boolean) =>
-      decodeChangelogPartition('t', 0, 0n, data, aborted, rc).records.values.map((v) => v?.toString());
+      decodeChangelogPartition('t', 0, 0n, data, aborted, rc).records.values.map((v) =>
+        v ? Buffer.from(v).toString() : v,
+      );
     expect(values(true)).toEqual(['c1', 'c2']);
     expect(values(false)).toEqual(['c1', 'a1', 'c2']);
     expect(decodeChangelogPartition('t', 0, 0n, data, aborted, true).nextOffset).toBe(5n);
+  });
+
+  it('reads lengths of several varint bytes (values of 20 KB and 3 MB)', () => {
+    const big = [Buffer.alloc(20_000, 7), Buffer.alloc(3 * 1024 * 1024, 9)];
+    const { bytes: data } = encode([
+      plainBatch(big.map((value, i) => ({ key: Buffer.from(`k${i}`), value, headers: {} }))),
+    ]);
+    expect(ours(data, 0n, null, false)).toEqual(oracle(data, 0n, null, false));
+    expect(ours(data, 0n, null, false).records).toHaveLength(2);
   });
 
   it('returns no records and the fetch offset for a partition without records', () => {
@@ -203,16 +219,7 @@ describe('decodeChangelogPartition', () => {
   });
 
   it('refuses record batches of an old format', () => {
-    const { bytes: data } = encode([
-      {
-        gap: 0,
-        producerId: 1n,
-        transactional: false,
-        control: undefined,
-        compression: 'none',
-        records: [{ key: null, value: null, headers: {} }],
-      },
-    ]);
+    const { bytes: data } = encode([plainBatch([{ key: null, value: null, headers: {} }])]);
     data.writeInt8(1, 16);
     expect(() => decodeChangelogPartition('t', 0, 0n, data, null, false)).toThrow(/magic 1/);
   });

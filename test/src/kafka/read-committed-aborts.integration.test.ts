@@ -43,7 +43,8 @@ async function pollChangelogValues(kafka: KafkaClient, topic: string, isolationL
     reader.assign([{ ...tp, offset: 0n }]);
     const out: string[] = [];
     while ((reader.position(tp) ?? 0n) < end!.offset) {
-      for (const r of await reader.pollChangelog!(500)) out.push(...r.values.map((v) => v!.toString()));
+      for (const r of await reader.pollChangelog!(500))
+        out.push(...r.values.map((v) => Buffer.from(v!).toString()));
     }
     return out;
   } finally {
