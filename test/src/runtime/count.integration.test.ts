@@ -1,19 +1,8 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createStreamsApp } from '../../../src/runtime/streams-app.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { longSerde, stringSerde } from '../../../src/serdes/index.ts';
 import { createStreamsBuilder } from '../../../src/topology/index.ts';
-import {
-  bootstrapServers,
-  createTopics,
-  eventually,
-  produceStrings,
-  readTopic,
-  testKafka,
-  uniqueName,
-} from '../../helpers/kafka.ts';
+import { createTopics, eventually, produceStrings, readTopic, uniqueName } from '../../helpers/kafka.ts';
+import { appConfig, useTestApps } from '../../helpers/test-apps.ts';
 
 const str = stringSerde();
 
@@ -31,10 +20,10 @@ const N = Number(process.env.MILLRACE_COUNT_RECORDS ?? 100_000);
 const KEYS = 5_000;
 
 describe.each(['at_least_once', 'exactly_once_v2'] as const)('count by key under %s', (guarantee) => {
-  const kafka = testKafka();
+  const t = useTestApps('count');
+  const kafka = t.kafka;
   const input = uniqueName('count-in');
   const output = uniqueName('count-out');
-  const stateDir = mkdtempSync(join(tmpdir(), 'millrace-count-'));
   const oracle = new Map<string, number>();
 
   beforeAll(async () => {
@@ -47,20 +36,14 @@ describe.each(['at_least_once', 'exactly_once_v2'] as const)('count by key under
     await produceStrings(kafka, input, records);
   });
 
-  afterAll(async () => {
-    await kafka.close();
-    rmSync(stateDir, { recursive: true, force: true });
-  });
-
   it(`counts ${N} keyed records on 6 partitions exactly as the oracle does`, async () => {
-    const app = createStreamsApp(countTopology(input, output), {
-      'application.id': uniqueName('count-app'),
-      'bootstrap.servers': bootstrapServers(),
-      'state.dir': stateDir,
-      'processing.guarantee': guarantee,
-      'commit.interval.ms': 500,
-    });
-    await app.start();
+    const app = await t.start(
+      countTopology(input, output),
+      appConfig(uniqueName('count-app'), t.dirs[0]!, {
+        'processing.guarantee': guarantee,
+        'commit.interval.ms': 500,
+      }),
+    );
     await app.waitUntilRunning(60_000);
     const store = app.store<string, number>('counts');
     const matches = () => [...oracle].every(([k, n]) => store.get(k) === n);

@@ -1,11 +1,8 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createStreamsApp } from '../../../src/runtime/streams-app.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { longSerde, stringSerde } from '../../../src/serdes/index.ts';
 import { createStreamsBuilder, TimeWindows, windowedSerde } from '../../../src/topology/index.ts';
 import * as broker from '../../helpers/kafka.ts';
+import { appConfig, useTestApps } from '../../helpers/test-apps.ts';
 
 const str = stringSerde();
 const wKey = windowedSerde(str);
@@ -29,11 +26,11 @@ function windowedCount(input: string, output: string) {
 // commits into one: far fewer updates than records reach the output and the changelog, and the last update
 // of every window is still its full count.
 describe.each(['at_least_once', 'exactly_once_v2'] as const)('record cache under %s', (guarantee) => {
-  const kafka = broker.testKafka();
+  const t = useTestApps('cache');
+  const kafka = t.kafka;
   const input = broker.uniqueName('cache-in');
   const output = broker.uniqueName('cache-out');
   const appId = broker.uniqueName('cache-app');
-  const stateDir = mkdtempSync(join(tmpdir(), 'millrace-cache-'));
   const oracle = new Map<string, number>();
 
   beforeAll(async () => {
@@ -48,20 +45,11 @@ describe.each(['at_least_once', 'exactly_once_v2'] as const)('record cache under
     await broker.produceStrings(kafka, input, records);
   });
 
-  afterAll(async () => {
-    await kafka.close();
-    rmSync(stateDir, { recursive: true, force: true });
-  });
-
   it('emits fewer window updates than records, and the last update of each window equals the oracle', async () => {
-    const app = createStreamsApp(windowedCount(input, output), {
-      'application.id': appId,
-      'bootstrap.servers': broker.bootstrapServers(),
-      'state.dir': stateDir,
-      'processing.guarantee': guarantee,
-      'commit.interval.ms': 1000,
-    });
-    await app.start();
+    const app = await t.start(
+      windowedCount(input, output),
+      appConfig(appId, t.dirs[0]!, { 'processing.guarantee': guarantee, 'commit.interval.ms': 1000 }),
+    );
     await app.waitUntilRunning(60_000);
     const last = new Map<string, number>();
     const updates: number[] = [];

@@ -1,18 +1,8 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { createStreamsApp } from '../../../src/runtime/streams-app.ts';
+import { describe, expect, it } from 'vitest';
 import { stringSerde } from '../../../src/serdes/index.ts';
 import { createStreamsBuilder } from '../../../src/topology/index.ts';
-import {
-  bootstrapServers,
-  createTopics,
-  eventually,
-  produceStrings,
-  testKafka,
-  uniqueName,
-} from '../../helpers/kafka.ts';
+import { createTopics, eventually, produceStrings, uniqueName } from '../../helpers/kafka.ts';
+import { appConfig, useTestApps } from '../../helpers/test-apps.ts';
 
 /** Counts records by their value: the key changes, so the records go through a repartition topic. */
 function countByValue(input: string) {
@@ -25,13 +15,8 @@ function countByValue(input: string) {
 }
 
 describe('repartition topic purge', () => {
-  const kafka = testKafka();
-  const stateDir = mkdtempSync(join(tmpdir(), 'millrace-purge-'));
-
-  afterAll(async () => {
-    await kafka.close();
-    rmSync(stateDir, { recursive: true, force: true });
-  });
+  const t = useTestApps('purge');
+  const kafka = t.kafka;
 
   it('deletes the consumed and committed records of repartition topics, never beyond the committed offsets', async () => {
     const input = uniqueName('purge-in');
@@ -43,19 +28,14 @@ describe('repartition topic purge', () => {
       oracle.set(value, (oracle.get(value) ?? 0) + 1);
       return { key: `k${i}`, value };
     });
-    const app = createStreamsApp(
+    const app = await t.start(
       countByValue(input),
-      {
-        'application.id': appId,
-        'bootstrap.servers': bootstrapServers(),
-        'state.dir': stateDir,
+      appConfig(appId, t.dirs[0]!, {
         'processing.guarantee': 'exactly_once_v2',
         'repartition.purge.interval.ms': 0,
-      },
-      { log: () => undefined },
+      }),
     );
     try {
-      await app.start();
       await app.waitUntilRunning(60_000);
       const repartition = app.compiled!.internalTopics.find((t) => t.kind === 'repartition')!.name;
       // Two rounds: the purge after a commit covers what that commit committed.

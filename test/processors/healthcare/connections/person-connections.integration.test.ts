@@ -1,8 +1,6 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { compileTopologySpec, createProcessorRegistry, createStreamsApp } from '../../../../src/index.ts';
+import { readFileSync } from 'node:fs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { compileTopologySpec, createProcessorRegistry } from '../../../../src/index.ts';
 import {
   answerConnectionQuery,
   parseConnectionQuery,
@@ -13,24 +11,17 @@ import {
 } from '../../../../processors/healthcare/connections/indexed-location.ts';
 import type { Person } from '../../../../processors/healthcare/connections/person-event.ts';
 import { registerHealthcare } from '../../../../processors/healthcare/register.ts';
-import {
-  bootstrapServers,
-  createTopics,
-  eventually,
-  produceStrings,
-  readTopic,
-  testKafka,
-  uniqueName,
-} from '../../../helpers/kafka.ts';
+import { createTopics, eventually, produceStrings, readTopic, uniqueName } from '../../../helpers/kafka.ts';
+import { appConfig, useTestApps } from '../../../helpers/test-apps.ts';
 import { canonical, connectionOracle, generateScenario, randomQueries } from './connection-fixtures.ts';
 
 const SPEC = readFileSync(new URL('../../../../topology/person-connections.yaml', import.meta.url), 'utf8');
 
 describe('person connections on the real broker (exactly_once_v2)', () => {
-  const kafka = testKafka();
+  const t = useTestApps('connections');
+  const kafka = t.kafka;
   const personsTopic = uniqueName('persons');
   const locationsTopic = uniqueName('locations');
-  const stateDir = mkdtempSync(join(tmpdir(), 'millrace-connections-'));
   const s = generateScenario(60, 1000, 777, 400);
   const badLocations = [
     {
@@ -71,11 +62,6 @@ describe('person connections on the real broker (exactly_once_v2)', () => {
     await produceStrings(kafka, locationsTopic, locs);
   });
 
-  afterAll(async () => {
-    await kafka.close();
-    rmSync(stateDir, { recursive: true, force: true });
-  });
-
   it('answers random (person, dates, distance) queries like the brute-force oracle of the original SQL', async () => {
     const registry = createProcessorRegistry();
     const settings = registerHealthcare(registry);
@@ -84,14 +70,10 @@ describe('person connections on the real broker (exactly_once_v2)', () => {
       `topic: ${locationsTopic}`,
     );
     const { topology, config } = compileTopologySpec(spec, registry);
-    const app = createStreamsApp(topology, {
+    const app = await t.start(topology, {
       ...config,
-      'application.id': uniqueName('connections-app'),
-      'bootstrap.servers': bootstrapServers(),
-      'state.dir': stateDir,
-      'commit.interval.ms': 500,
+      ...appConfig(uniqueName('connections-app'), t.dirs[0]!, { 'commit.interval.ms': 500 }),
     });
-    await app.start();
     const queries = randomQueries(s, 200, settings.geo.maxDistanceMeters, 778);
     try {
       await app.waitUntilRunning(60_000);

@@ -1,22 +1,13 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { compileTopologySpec, createProcessorRegistry, createStreamsApp } from '../../../../src/index.ts';
+import { readFileSync } from 'node:fs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { compileTopologySpec, createProcessorRegistry } from '../../../../src/index.ts';
 import { registerHealthcare } from '../../../../processors/healthcare/register.ts';
 import {
   renderProfile,
   type StoredProfile,
 } from '../../../../processors/healthcare/profiles/profile-state.ts';
-import {
-  bootstrapServers,
-  createTopics,
-  eventually,
-  produceStrings,
-  readTopic,
-  testKafka,
-  uniqueName,
-} from '../../../helpers/kafka.ts';
+import { createTopics, eventually, produceStrings, readTopic, uniqueName } from '../../../helpers/kafka.ts';
+import { appConfig, useTestApps } from '../../../helpers/test-apps.ts';
 import { generateProfileEvents, profileOracle } from './profile-fixtures.ts';
 
 const PATIENTS = Number(process.env.MILLRACE_PROFILE_PATIENTS ?? 10_000);
@@ -24,10 +15,10 @@ const UPDATES = 20;
 const SPEC = readFileSync(new URL('../../../../topology/patient-profiles.yaml', import.meta.url), 'utf8');
 
 describe('patient profiles on the real broker (exactly_once_v2)', () => {
-  const kafka = testKafka();
+  const t = useTestApps('profiles');
+  const kafka = t.kafka;
   const input = uniqueName('patient.profile.updated');
   const output = uniqueName('patient.profile.current');
-  const stateDir = mkdtempSync(join(tmpdir(), 'millrace-profiles-'));
   const events = generateProfileEvents(PATIENTS, UPDATES, 20260101);
   const oracle = profileOracle(events);
   const malformed = [
@@ -63,11 +54,6 @@ describe('patient profiles on the real broker (exactly_once_v2)', () => {
     await produceStrings(kafka, input, records);
   });
 
-  afterAll(async () => {
-    await kafka.close();
-    rmSync(stateDir, { recursive: true, force: true });
-  });
-
   it(`merges ${PATIENTS} patients × ${UPDATES} shuffled, duplicated, partial updates into the oracle profiles`, async () => {
     const registry = createProcessorRegistry();
     registerHealthcare(registry);
@@ -77,14 +63,10 @@ describe('patient profiles on the real broker (exactly_once_v2)', () => {
     );
     const { topology, config } = compileTopologySpec(spec, registry);
     expect(config['processing.guarantee']).toBe('exactly_once_v2');
-    const app = createStreamsApp(topology, {
+    const app = await t.start(topology, {
       ...config,
-      'application.id': uniqueName('profiles-app'),
-      'bootstrap.servers': bootstrapServers(),
-      'state.dir': stateDir,
-      'commit.interval.ms': 500,
+      ...appConfig(uniqueName('profiles-app'), t.dirs[0]!, { 'commit.interval.ms': 500 }),
     });
-    await app.start();
     try {
       await app.waitUntilRunning(60_000);
       const store = app.store<string, StoredProfile>('patient-profiles');
