@@ -1,32 +1,22 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createStreamsApp } from '../../../src/runtime/streams-app.ts';
 import { stringSerde } from '../../../src/serdes/index.ts';
 import { createMillraceServer } from '../../../src/server/index.ts';
 import { createStreamsBuilder } from '../../../src/topology/index.ts';
-import {
-  bootstrapServers,
-  createTopics,
-  eventually,
-  produceStrings,
-  testKafka,
-  uniqueName,
-} from '../../helpers/kafka.ts';
+import { createTopics, eventually, produceStrings, uniqueName } from '../../helpers/kafka.ts';
+import { appConfig, useTestApps } from '../../helpers/test-apps.ts';
 
 const str = stringSerde();
 const KEYS = 60_000;
 
 describe('/health/ready during a restore', () => {
-  const kafka = testKafka();
+  const t = useTestApps('ready');
+  const kafka = t.kafka;
+  const stateDir = t.dirs[0]!;
   const input = uniqueName('ready-in');
   const appId = uniqueName('ready-app');
-  const stateDir = mkdtempSync(join(tmpdir(), 'millrace-ready-'));
-  afterAll(async () => {
-    await kafka.close();
-    rmSync(stateDir, { recursive: true, force: true });
-  });
 
   const makeApp = () => {
     const b = createStreamsBuilder();
@@ -35,13 +25,7 @@ describe('/health/ready during a restore', () => {
       .count({ storeName: 'counts' });
     return createStreamsApp(
       b.build(),
-      {
-        'application.id': appId,
-        'bootstrap.servers': bootstrapServers(),
-        'state.dir': stateDir,
-        'commit.interval.ms': 200,
-        'restore.batch.size': 500,
-      },
+      appConfig(appId, stateDir, { 'commit.interval.ms': 200, 'restore.batch.size': 500 }),
       { log: () => undefined },
     );
   };
