@@ -30,7 +30,7 @@ export type * from '../state/types.ts';
 export { Stores, type KeyValueStoreBuilder } from '../state/index.ts';
 export * from './server/index.ts';
 export * from './metrics/index.ts';
-export { RANDOM_GENERATOR, type LoadGenerator } from './cli/load-generator.ts';
+export { RANDOM_GENERATOR, seededRandom, type LoadGenerator } from './cli/load-generator.ts';
 export * from './time/index.ts';
 export type {
   WindowStore,

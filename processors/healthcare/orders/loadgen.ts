@@ -1,4 +1,4 @@
-import { seededRandom } from '../../../src/cli/load-generator.ts';
+import { seededRandom } from '../../../src/index.ts';
 import type { DeliveryEvent } from './events.ts';
 
 /**
