@@ -180,6 +180,14 @@ export interface TransactionalProducer extends KafkaProducer {
   /** True between beginTransaction() and commit/abort. */
   readonly inTransaction: boolean;
   beginTransaction(): Promise<void>;
+  /**
+   * Tells the transaction coordinator that the open transaction will commit offsets of `groupId`
+   * (AddOffsetsToTxn), ahead of {@link sendOffsetsToTransaction}, which then only sends the offsets to the
+   * group coordinator (TxnOffsetCommit). Optional: sendOffsetsToTransaction does it when it was not done.
+   * Must not run concurrently with a send that adds partitions (the coordinator answers one request of a
+   * transaction at a time: CONCURRENT_TRANSACTIONS).
+   */
+  addOffsetsGroupToTransaction(groupId: string): Promise<void>;
   /** Adds the group's next-offsets to the open transaction; they become committed when it commits. */
   sendOffsetsToTransaction(
     offsets: readonly TopicPartitionOffset[],

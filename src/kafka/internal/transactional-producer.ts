@@ -128,6 +128,21 @@ export class TransactionalProducerImpl implements TransactionalProducer {
     });
   }
 
+  async addOffsetsGroupToTransaction(groupId: string): Promise<void> {
+    const transaction = this.#open('addOffsetsGroupToTransaction');
+    await wrapKafka(
+      'MR_KAFKA_TRANSACTION',
+      `add group "${groupId}" to transaction "${this.transactionalId}"`,
+      'abort the transaction; if the producer was fenced, close its tasks and rejoin',
+      async () => {
+        this.#checkNotFenced(transaction, 'add offsets');
+        // The library only reads `groupId` from the consumer it is given; it remembers the group for the
+        // rest of the transaction, so sendOffsetsToTransaction's own addConsumer is then a no-op.
+        await transaction.addConsumer({ groupId } as Consumer);
+      },
+    );
+  }
+
   async sendOffsetsToTransaction(
     offsets: readonly TopicPartitionOffset[],
     group: ConsumerGroupMetadata,

@@ -63,6 +63,8 @@ export class StreamThread {
   readonly #purger: RepartitionPurger;
   /** The open transaction's begin, and the producer it belongs to (a replaced producer's never counts). */
   #txnBegin: Promise<void> | undefined;
+  /** The transaction (its #txnBegin) the consumer group was added to (AddOffsetsToTxn) by a send. */
+  #groupAddedIn: Promise<void> | undefined;
   #txnProducer: KafkaProducer | undefined;
   #sendChain: Promise<unknown> = Promise.resolve();
   #lastCommit = Date.now();
@@ -267,10 +269,16 @@ export class StreamThread {
         const p = t.prepareCommit();
         if (p) await p;
       }
-      const positions = await this.#output.flush();
+      const producer = this.#producer as TransactionalProducer;
+      // Offsets of a transaction the group is already in go to the group coordinator while the output
+      // flushes (as Java's producer pipelines them); otherwise after, so no request races AddPartitionsToTxn.
+      const early = this.#eos && offsets.length > 0 && this.#groupAddedIn === this.#txnBegin;
+      const [positions] = await Promise.all([
+        this.#output.flush(),
+        early ? producer.sendOffsetsToTransaction(offsets, this.#consumer.groupMetadata()) : undefined,
+      ]);
       if (this.#eos) {
-        const producer = this.#producer as TransactionalProducer;
-        if (offsets.length > 0)
+        if (offsets.length > 0 && !early)
           await producer.sendOffsetsToTransaction(offsets, this.#consumer.groupMetadata());
         await producer.commitTransaction();
         this.#txnBegin = undefined;
@@ -310,8 +318,17 @@ export class StreamThread {
     const producer = this.#producer;
     const next = this.#sendChain.then(async () => {
       if (producer !== this.#producer) throw new Error('dropped: its transaction was aborted');
-      await this.#beginTransaction();
-      return producer.send(records);
+      const txn = this.#beginTransaction();
+      await txn;
+      const metadata = await producer.send(records);
+      // After the first send of a transaction, in the chain (never beside a send adding partitions), add the
+      // group to it: the commit then only sends the offsets, while the output flushes.
+      if (this.#groupAddedIn !== txn && txn === this.#txnBegin) {
+        const groupId = this.#consumer.groupMetadata().groupId;
+        await (producer as TransactionalProducer).addOffsetsGroupToTransaction(groupId);
+        this.#groupAddedIn = txn;
+      }
+      return metadata;
     });
     this.#sendChain = next.catch(() => undefined);
     return next;
