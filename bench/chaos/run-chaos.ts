@@ -24,10 +24,11 @@ export interface RunChaosOptions {
  * console.log(summaryLine('kill-loop', r)); // kill-loop: faults=6 records=25000 mismatches=0
  * ```
  */
-export function runChaosScenario(name: string, o: RunChaosOptions): Promise<ChaosResult> {
+export async function runChaosScenario(name: string, o: RunChaosOptions): Promise<ChaosResult> {
   const scenario = CHAOS_SCENARIO_BY_NAME.get(name);
   if (!scenario) throw new Error(`unknown chaos scenario ${name}`);
-  return scenario.run({
+  const before = new Set(await o.kafka.admin().listTopics());
+  const result = await scenario.run({
     kafka: o.kafka,
     bootstrapServers: o.bootstrapServers,
     sizes: { ...(o.soak ? scenario.soak : scenario.ci), ...(o.sizes ?? {}) },
@@ -36,4 +37,15 @@ export function runChaosScenario(name: string, o: RunChaosOptions): Promise<Chao
     brokerPort: o.brokerPort ?? 39092,
     log: o.log ?? (() => undefined),
   });
+  // A clean run deletes the topics it created (input, output, the apps' changelogs and repartition
+  // topics), so soaks and CI runs do not pile partitions up on the broker; a run with mismatches keeps
+  // them for a look.
+  if (result.mismatches === 0) await deleteNewTopics(o.kafka, before).catch(() => undefined);
+  return result;
+}
+
+/** Deletes the `chaos-` topics that are not in `before`. */
+async function deleteNewTopics(kafka: KafkaClient, before: ReadonlySet<string>): Promise<void> {
+  const created = (await kafka.admin().listTopics()).filter((t) => t.startsWith('chaos-') && !before.has(t));
+  if (created.length > 0) await kafka.admin().deleteTopics(created, { ignoreIfMissing: true });
 }
