@@ -7,6 +7,7 @@ import type {
   KafkaConsumer,
   KafkaProducer,
   PartitionReader,
+  ProducerRecord,
   RecordMetadata,
   TopicPartition,
   TopicPartitionOffset,
@@ -21,6 +22,7 @@ import { RepartitionPurger } from './repartition-purger.ts';
 import type { StreamTask } from './stream-task.ts';
 import { streamsConsumerOptions } from './consumer-options.ts';
 import { TaskManager } from './task-manager.ts';
+import { TransactionSender } from './transaction-sender.ts';
 import { commitFailed, MAX_MIGRATIONS, rewindToCommitted, taskMigrationReason } from './task-migration.ts';
 import type { StoreRestoreProgress } from './task-restorer.ts';
 
@@ -62,11 +64,10 @@ export class StreamThread {
   readonly #tasks: TaskManager;
   readonly #purger: RepartitionPurger;
   /** The open transaction's begin, and the producer it belongs to (a replaced producer's never counts). */
-  #txnBegin: Promise<void> | undefined;
-  /** The transaction (its #txnBegin) the consumer group was added to (AddOffsetsToTxn) by a send. */
-  #groupAddedIn: Promise<void> | undefined;
-  #txnProducer: KafkaProducer | undefined;
-  #sendChain: Promise<unknown> = Promise.resolve();
+  readonly #txn = new TransactionSender({
+    producer: () => this.#producer,
+    groupId: () => this.#consumer.groupMetadata().groupId,
+  });
   #lastCommit = Date.now();
   #uncommitted = false;
   #stopping = false;
@@ -264,7 +265,7 @@ export class StreamThread {
     try {
       // The previous commit's state flush (started, not awaited, below) must land before the next one.
       for (const t of tasks) await t.settleStateFlush();
-      if (this.#eos) await this.#beginTransaction();
+      if (this.#eos) await this.#txn.begin();
       for (const t of tasks) {
         const p = t.prepareCommit();
         if (p) await p;
@@ -272,7 +273,7 @@ export class StreamThread {
       const producer = this.#producer as TransactionalProducer;
       // Offsets of a transaction the group is already in go to the group coordinator while the output
       // flushes (as Java's producer pipelines them); otherwise after, so no request races AddPartitionsToTxn.
-      const early = this.#eos && offsets.length > 0 && this.#groupAddedIn === this.#txnBegin;
+      const early = this.#eos && offsets.length > 0 && this.#txn.groupInTransaction;
       const [positions] = await Promise.all([
         this.#output.flush(),
         early ? producer.sendOffsetsToTransaction(offsets, this.#consumer.groupMetadata()) : undefined,
@@ -281,7 +282,7 @@ export class StreamThread {
         if (offsets.length > 0 && !early)
           await producer.sendOffsetsToTransaction(offsets, this.#consumer.groupMetadata());
         await producer.commitTransaction();
-        this.#txnBegin = undefined;
+        this.#txn.committed();
       }
       for (const t of tasks) t.startStateFlush(positions.get(t.id));
       if (!this.#eos && offsets.length > 0) await this.#consumer.commit(offsets);
@@ -301,37 +302,8 @@ export class StreamThread {
     this.#o.metrics.recordCommit(this.#lastCommit - started);
   }
 
-  #beginTransaction(): Promise<void> {
-    const producer = this.#producer as TransactionalProducer;
-    if (this.#txnProducer !== producer) this.#txnBegin = undefined;
-    this.#txnProducer = producer;
-    this.#txnBegin ??= producer.beginTransaction();
-    return this.#txnBegin;
-  }
-
-  #send(records: Parameters<KafkaProducer['send']>[0]): Promise<RecordMetadata[]> {
-    if (!this.#eos) return this.#producer.send(records);
-    // One produce request at a time inside a transaction: the library adds partitions to the transaction per
-    // request, and concurrent requests race on it (TRANSACTION_ABORTABLE).
-    // A send is bound to the producer of its transaction: one still queued when that producer is replaced
-    // (task migration) belongs to the aborted transaction and must not open one on the new producer.
-    const producer = this.#producer;
-    const next = this.#sendChain.then(async () => {
-      if (producer !== this.#producer) throw new Error('dropped: its transaction was aborted');
-      const txn = this.#beginTransaction();
-      await txn;
-      const metadata = await producer.send(records);
-      // After the first send of a transaction, in the chain (never beside a send adding partitions), add the
-      // group to it: the commit then only sends the offsets, while the output flushes.
-      if (this.#groupAddedIn !== txn && txn === this.#txnBegin) {
-        const groupId = this.#consumer.groupMetadata().groupId;
-        await (producer as TransactionalProducer).addOffsetsGroupToTransaction(groupId);
-        this.#groupAddedIn = txn;
-      }
-      return metadata;
-    });
-    this.#sendChain = next.catch(() => undefined);
-    return next;
+  #send(records: ProducerRecord[]): Promise<RecordMetadata[]> {
+    return this.#eos ? this.#txn.send(records) : this.#producer.send(records);
   }
 
   // ------------------------------------------------------------------------------------ rebalancing
@@ -382,9 +354,7 @@ export class StreamThread {
     const old = this.#producer as TransactionalProducer;
     // Replace the producer first: sends still queued for the old one are dropped (see #send).
     this.#producer = this.#newProducer();
-    this.#txnBegin = undefined;
-    await this.#sendChain;
-    this.#sendChain = Promise.resolve();
+    await this.#txn.drain();
     await old.abortTransaction().catch(() => undefined);
     await old.close().catch(() => undefined);
     for (const t of running) {
@@ -410,8 +380,7 @@ export class StreamThread {
   async #onLost(tps: readonly TopicPartition[]): Promise<void> {
     // The partitions may already be elsewhere: drop uncommitted work without committing.
     this.#output.reset();
-    this.#txnBegin = undefined;
-    this.#sendChain = Promise.resolve();
+    this.#txn.reset();
     if (this.#eos) await (this.#producer as TransactionalProducer).abortTransaction().catch(() => undefined);
     await this.#tasks.dropLost(tps);
   }
