@@ -96,6 +96,19 @@ export interface StoreBackend {
    * commits are applied in call order, each atomically; the promise settles once the transaction committed.
    */
   commitInBackground?(writes: readonly StoreWrite[], checkpoints: Checkpoints): Promise<void>;
+  /**
+   * Optional, for restore: {@link commitInBackground} of the writes `keys[i] → values[i]` (null deletes),
+   * `from <= i < to`, all of `store`, plus `checkpoints`, given as parallel arrays (no write object per
+   * record). The keys and values must not change until the promise settles.
+   */
+  restoreInBackground?(
+    store: string,
+    keys: readonly Uint8Array[],
+    values: readonly (Uint8Array | null)[],
+    from: number,
+    to: number,
+    checkpoints: Checkpoints,
+  ): Promise<void>;
   /** Bytes the task directory occupies on disk (0 for memory). */
   sizeOnDisk(): Promise<number>;
   /** Releases files and handles; waits for pending disk flushes. Idempotent. */

@@ -1,6 +1,5 @@
 import { MillraceError } from '../src/errors/index.ts';
 import { checkpointKey, type StoreBackend, type StoreWrite } from './backend.ts';
-import { isBulkRestoreBackend } from './internal/bulk-restore.ts';
 import { assertStoreName } from './internal/store-name.ts';
 import { assertKey } from './internal/validate-write.ts';
 
@@ -99,8 +98,7 @@ export function createStoreRestorer(backend: StoreBackend, options: StoreRestore
   // which must not meet this restore's queued background transactions.
   backend.openStore(options.store);
   // A backend that commits on another thread is handed every chunk at once; the others one chunk per turn.
-  const bulk = isBulkRestoreBackend(backend) ? backend : undefined;
-  const background = bulk !== undefined || backend.commitInBackground !== undefined;
+  const background = backend.restoreInBackground !== undefined || backend.commitInBackground !== undefined;
   /** Commits records `from <= i < to` with the checkpoint `checkpoint`. */
   const commit = (
     keys: readonly Uint8Array[],
@@ -110,7 +108,8 @@ export function createStoreRestorer(backend: StoreBackend, options: StoreRestore
     checkpoint: bigint,
   ): Promise<void> => {
     const checkpoints = new Map([[key, checkpoint]]);
-    if (bulk) return bulk.restoreInBackground(options.store, keys, values, from, to, checkpoints);
+    if (backend.restoreInBackground)
+      return backend.restoreInBackground(options.store, keys, values, from, to, checkpoints);
     const writes: StoreWrite[] = [];
     for (let i = from; i < to; i++) writes.push({ store: options.store, key: keys[i]!, value: values[i]! });
     return backend.commitInBackground

@@ -1,3 +1,4 @@
+import { promisify } from 'node:util';
 /**
  * Rewrites one argument of a Kafka API call a library client makes, where the library hard-codes a value
  * Kafka's protocol lets the caller choose. Used for:
@@ -43,14 +44,56 @@ export function overrideApiArgument(
   index: number,
   value: () => unknown,
 ): boolean {
+  return overrideApiArguments(client, name, (args) => {
+    if (args.length > index) args[index] = value();
+  });
+}
+
+/** Makes `client` call API `name` with its arguments edited in place by `edit` (at each call). */
+export function overrideApiArguments(client: object, name: string, edit: (args: unknown[]) => void): boolean {
   return overrideApi(client, name, (api) => {
     const wrapped = ((...args: unknown[]) => {
-      if (args.length > index) args[index] = value();
+      edit(args);
       return api(...args);
     }) as ApiFunction;
     Object.assign(wrapped, api);
     return wrapped;
   });
+}
+
+/** The callback of a library API call. */
+export type ApiCallback = (error: unknown, response?: unknown) => void;
+
+/** The part of the library's connection an API function uses. */
+export interface ApiConnection {
+  send(
+    apiKey: number,
+    apiVersion: number,
+    createPayload: () => unknown,
+    parser: unknown,
+    hasRequestHeaderTaggedFields: boolean,
+    hasResponseHeaderTaggedFields: boolean,
+    callback: ApiCallback,
+  ): void;
+}
+
+/**
+ * An API function as the library makes them (`api(connection, ...args, callback?)`, with `key`, `version`
+ * and a promisified `async`) that runs `call`, to install with {@link overrideApi} in place of the library's
+ * own encoding or parsing of one API version.
+ */
+export function apiFunction(
+  key: number,
+  version: number,
+  call: (connection: ApiConnection, args: unknown[], callback: ApiCallback) => void,
+): ApiFunction {
+  const api = function (connection: unknown, ...args: unknown[]): void {
+    const callback = typeof args[args.length - 1] === 'function' ? (args.pop() as ApiCallback) : () => {};
+    call(connection as ApiConnection, args, callback);
+  } as ApiFunction;
+  Object.assign(api, { key, version });
+  api.async = promisify(api);
+  return api;
 }
 
 /**

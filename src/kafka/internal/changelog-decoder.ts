@@ -2,7 +2,13 @@ import type { Buffer } from 'node:buffer';
 import { compressionsAlgorithmsByBitmask } from '@platformatic/kafka';
 import { MillraceError } from '../../errors/index.ts';
 import type { ChangelogRecords, ConsumedRecord } from '../types.ts';
-import type { AbortedTransaction } from './record-batches.ts';
+import {
+  AbortedTransactions,
+  CONTROL_TYPE_ABORT,
+  IS_CONTROL,
+  IS_TRANSACTIONAL,
+  type AbortedTransaction,
+} from './record-batches.ts';
 
 /**
  * Decodes the raw record batches of one fetched partition straight into {@link ChangelogRecords}: keys and
@@ -30,9 +36,6 @@ import type { AbortedTransaction } from './record-batches.ts';
 const BATCH_HEAD = 12;
 const RECORDS_START = 61;
 const COMPRESSION_MASK = 0x07;
-const IS_TRANSACTIONAL = 0x10;
-const IS_CONTROL = 0x20;
-const CONTROL_TYPE_ABORT = 0;
 
 /** The decoded records of one partition and the next offset to fetch. */
 export interface DecodedChangelog {
@@ -84,10 +87,7 @@ export function decodeChangelogPartition(
   const records = emptyChangelogRecords(topic, partition, fetchOffset);
   let nextOffset = fetchOffset;
   if (bytes === null) return { records, nextOffset };
-  const pending = readCommitted
-    ? [...(abortedTransactions ?? [])].sort((a, b) => (a.firstOffset < b.firstOffset ? -1 : 1))
-    : [];
-  const abortedProducers = new Set<bigint>();
+  const aborted = new AbortedTransactions(abortedTransactions, readCommitted);
   let start = 0;
   while (
     bytes.length - start >= BATCH_HEAD &&
@@ -108,22 +108,19 @@ export function decodeChangelogPartition(
       );
     }
     const attributes = bytes.readInt16BE(batchStart + 21);
-    if (readCommitted) {
-      while (pending.length > 0 && pending[0]!.firstOffset <= lastOffset)
-        abortedProducers.add(pending.shift()!.producerId);
-    }
+    aborted.reach(lastOffset);
     const control = (attributes & IS_CONTROL) !== 0;
     const transactional = (attributes & IS_TRANSACTIONAL) !== 0;
-    if (!control && !(readCommitted && transactional && abortedProducers.size > 0)) {
+    if (!control && !(transactional && aborted.any)) {
       appendRecords(records, bytes, batchStart, batchEnd, attributes, baseOffset, fetchOffset);
       continue;
     }
     const producerId = bytes.readBigInt64BE(batchStart + 43);
     if (control) {
-      if (isAbortMarker(bytes, batchStart, batchEnd, attributes)) abortedProducers.delete(producerId);
+      if (isAbortMarker(bytes, batchStart, batchEnd, attributes)) aborted.ended(producerId);
       continue;
     }
-    if (!abortedProducers.has(producerId))
+    if (!aborted.isAborted(producerId))
       appendRecords(records, bytes, batchStart, batchEnd, attributes, baseOffset, fetchOffset);
   }
   return { records, nextOffset };

@@ -1,7 +1,6 @@
 import { Buffer } from 'node:buffer';
-import { promisify } from 'node:util';
 import { crc32c, produceV11, Writer } from '@platformatic/kafka';
-import { overrideApi, type ApiFunction } from './api-override.ts';
+import { apiFunction, overrideApi } from './api-override.ts';
 
 /**
  * A Produce v11 request body (everything after the request header) written in one pass into one Buffer.
@@ -282,8 +281,8 @@ function writeVarlong(out: Buffer, at: number, n: bigint): number {
  * library. Returns false when the library's API lookup could not be found (the library encodes then).
  */
 export function installProduceEncoder(producer: object): boolean {
-  const fast = function fastProduceV11(connection: unknown, ...args: unknown[]): void {
-    const callback = typeof args[args.length - 1] === 'function' ? (args.pop() as Callback) : () => {};
+  const { key, version } = produceV11.api;
+  const fast = apiFunction(key, version, (connection, args, callback) => {
     const [acks = 1, timeout = 0, messages, options = {}] = args as [
       number | undefined,
       number | undefined,
@@ -294,9 +293,9 @@ export function installProduceEncoder(producer: object): boolean {
       produceV11.api(connection as never, acks, timeout, messages as never, options as never, callback);
       return;
     }
-    (connection as Connection).send(
-      produceV11.api.key,
-      produceV11.api.version,
+    connection.send(
+      key,
+      version,
       () => {
         const writer = Writer.create().append(encodeProduceRequest(acks, timeout, messages, options));
         if (acks === 0) writer.context.noResponse = true;
@@ -307,23 +306,7 @@ export function installProduceEncoder(producer: object): boolean {
       true,
       callback,
     );
-  } as ApiFunction;
-  Object.assign(fast, { key: produceV11.api.key, version: produceV11.api.version });
-  fast.async = promisify(fast);
+  });
   const library: unknown = produceV11.api;
   return overrideApi(producer, 'Produce', (api) => (api === library ? fast : api));
-}
-
-type Callback = (error: unknown, response?: unknown) => void;
-
-interface Connection {
-  send(
-    apiKey: number,
-    apiVersion: number,
-    createPayload: () => Writer,
-    parser: unknown,
-    hasRequestHeaderTaggedFields: boolean,
-    hasResponseHeaderTaggedFields: boolean,
-    callback: Callback,
-  ): void;
 }

@@ -1,7 +1,6 @@
 import type { Buffer } from 'node:buffer';
-import { promisify } from 'node:util';
 import { fetchV17, readKnownTaggedFields, ResponseError, type Reader } from '@platformatic/kafka';
-import { overrideApi, type ApiFunction } from './api-override.ts';
+import { apiFunction, overrideApi } from './api-override.ts';
 
 /**
  * A Fetch v17 response parser that leaves each partition's record batches as raw bytes
@@ -139,33 +138,17 @@ export function parseRawFetchResponse(
  */
 export function installRawFetchParser(consumer: object): boolean {
   const library: unknown = fetchV17.api;
-  const raw = function rawFetchV17(connection: unknown, ...args: unknown[]): void {
-    const callback = typeof args[args.length - 1] === 'function' ? (args.pop() as Callback) : () => {};
-    (connection as Connection).send(
-      fetchV17.api.key,
-      fetchV17.api.version,
+  const { key, version } = fetchV17.api;
+  const raw = apiFunction(key, version, (connection, args, callback) =>
+    connection.send(
+      key,
+      version,
       () => (fetchV17.createRequest as (...a: unknown[]) => unknown)(...args),
       parseRawFetchResponse,
       true,
       true,
       callback,
-    );
-  } as ApiFunction;
-  Object.assign(raw, { key: fetchV17.api.key, version: fetchV17.api.version });
-  raw.async = promisify(raw);
+    ),
+  );
   return overrideApi(consumer, 'Fetch', (api) => (api === library ? raw : api));
-}
-
-type Callback = (error: unknown, response?: unknown) => void;
-
-interface Connection {
-  send(
-    apiKey: number,
-    apiVersion: number,
-    createPayload: () => unknown,
-    parser: unknown,
-    hasRequestHeaderTaggedFields: boolean,
-    hasResponseHeaderTaggedFields: boolean,
-    callback: Callback,
-  ): void;
 }

@@ -6,9 +6,9 @@ import type { ConsumedRecord, RecordHeader } from '../types.ts';
 // type (1 = LogAppendTime), bit 4 isTransactional, bit 5 isControl. A control batch holds one control record
 // whose key is int16 version + int16 type (0 = ABORT, 1 = COMMIT).
 const TIMESTAMP_TYPE_LOG_APPEND = 0x08;
-const IS_TRANSACTIONAL = 0x10;
-const IS_CONTROL = 0x20;
-const CONTROL_TYPE_ABORT = 0;
+export const IS_TRANSACTIONAL = 0x10;
+export const IS_CONTROL = 0x20;
+export const CONTROL_TYPE_ABORT = 0;
 
 const EMPTY = Buffer.alloc(0);
 
@@ -16,6 +16,44 @@ const EMPTY = Buffer.alloc(0);
 export interface AbortedTransaction {
   readonly producerId: bigint;
   readonly firstOffset: bigint;
+}
+
+/**
+ * Java's read_committed filter of aborted transactions (CompletedFetch.nextFetchedRecord), fed the batches of
+ * one partition in offset order: aborted transactions are taken in `firstOffset` order; a producer id becomes
+ * aborted once a batch's last offset reaches its transaction's first offset, and stays so until its ABORT
+ * marker. Without read_committed nothing is ever aborted. This also covers responses cut before the marker.
+ */
+export class AbortedTransactions {
+  readonly #pending: AbortedTransaction[];
+  readonly #producers = new Set<bigint>();
+
+  constructor(listed: readonly AbortedTransaction[] | null, readCommitted: boolean) {
+    this.#pending = readCommitted
+      ? [...(listed ?? [])].sort((a, b) => cmp(a.firstOffset, b.firstOffset))
+      : [];
+  }
+
+  /** Before a batch's records: the producers whose aborted transaction begins by `lastOffset` are aborted. */
+  reach(lastOffset: bigint): void {
+    while (this.#pending.length > 0 && this.#pending[0]!.firstOffset <= lastOffset)
+      this.#producers.add(this.#pending.shift()!.producerId);
+  }
+
+  /** Whether any producer is aborted now (checked before reading a batch's producer id). */
+  get any(): boolean {
+    return this.#producers.size > 0;
+  }
+
+  /** Whether the transactional batches of `producerId` are dropped now. */
+  isAborted(producerId: bigint): boolean {
+    return this.#producers.has(producerId);
+  }
+
+  /** An ABORT marker of `producerId`: its aborted transaction ends there. */
+  ended(producerId: bigint): void {
+    this.#producers.delete(producerId);
+  }
 }
 
 /** The records of one fetched partition and the next offset to fetch. */
@@ -43,32 +81,21 @@ export function decodePartition(
 ): DecodedPartition {
   const records: ConsumedRecord[] = [];
   let nextOffset = fetchOffset;
-  const pending = readCommitted
-    ? [...(abortedTransactions ?? [])].sort((a, b) => cmp(a.firstOffset, b.firstOffset))
-    : [];
-  const abortedProducers = new Set<bigint>();
+  const aborted = new AbortedTransactions(abortedTransactions, readCommitted);
 
   for (const batch of batches) {
     const lastOffset = batch.firstOffset + BigInt(batch.lastOffsetDelta);
     if (lastOffset < fetchOffset) continue;
     if (lastOffset + 1n > nextOffset) nextOffset = lastOffset + 1n;
 
-    if (readCommitted) {
-      while (pending.length > 0 && pending[0]!.firstOffset <= lastOffset)
-        abortedProducers.add(pending.shift()!.producerId);
-    }
+    aborted.reach(lastOffset);
     if ((batch.attributes & IS_CONTROL) !== 0) {
       const key = batch.records[0]?.key;
       if (key && key.length >= 4 && key.readInt16BE(2) === CONTROL_TYPE_ABORT)
-        abortedProducers.delete(batch.producerId);
+        aborted.ended(batch.producerId);
       continue;
     }
-    if (
-      readCommitted &&
-      (batch.attributes & IS_TRANSACTIONAL) !== 0 &&
-      abortedProducers.has(batch.producerId)
-    )
-      continue;
+    if ((batch.attributes & IS_TRANSACTIONAL) !== 0 && aborted.isAborted(batch.producerId)) continue;
 
     const logAppendTime = (batch.attributes & TIMESTAMP_TYPE_LOG_APPEND) !== 0;
     for (const record of batch.records) {

@@ -15,7 +15,7 @@ import type {
   TransactionalProducer,
   TransactionalProducerOptions,
 } from '../types.ts';
-import { overrideApi, overrideApiArgument, type ApiFunction } from './api-override.ts';
+import { overrideApiArgument, overrideApiArguments } from './api-override.ts';
 import { baseOptions } from './base-options.ts';
 import { CloseGuard, wrapKafka } from './errors.ts';
 import { RecordSender } from './producer.ts';
@@ -37,7 +37,7 @@ export const DEFAULT_TRANSACTION_TIMEOUT_MS = 10_000;
  * first partition and replace the request's topics with all of them, so one request carries every offset
  * (as Kafka's Java producer sends them): one round trip per commit instead of one per input partition.
  *
- * The library hard-codes fields we set through {@link overrideApi}: TxnOffsetCommit's group_instance_id
+ * The library hard-codes fields we set through {@link overrideApiArguments}: TxnOffsetCommit's group_instance_id
  * (it sends null; we send the static member's id, so the coordinator fences a zombie of that instance with
  * FENCED_INSTANCE_ID) and topics (above), and InitProducerId's transaction_timeout_ms (it sends its request
  * timeout, 5 s by default, which aborts any transaction open longer than that).
@@ -72,16 +72,10 @@ export class TransactionalProducerImpl implements TransactionalProducer {
     const timeoutSet = overrideApiArgument(this.#sender.lib, 'InitProducerId', 2, () => timeout);
     // api(connection, transactionalId, groupId, producerId, producerEpoch, generationId, memberId,
     //     groupInstanceId, topics, callback)
-    const instanceSet = overrideApi(this.#sender.lib, 'TxnOffsetCommit', (api) => {
-      const wrapped = ((...args: unknown[]) => {
-        if (args.length > 8) {
-          args[7] = this.#groupInstanceId;
-          if (this.#offsetTopics !== undefined) args[8] = this.#offsetTopics;
-        }
-        return api(...args);
-      }) as ApiFunction;
-      Object.assign(wrapped, api);
-      return wrapped;
+    const instanceSet = overrideApiArguments(this.#sender.lib, 'TxnOffsetCommit', (args) => {
+      if (args.length <= 8) return;
+      args[7] = this.#groupInstanceId;
+      if (this.#offsetTopics !== undefined) args[8] = this.#offsetTopics;
     });
     if (!timeoutSet || !instanceSet) {
       throw new MillraceError(

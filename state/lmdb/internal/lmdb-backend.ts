@@ -183,8 +183,8 @@ export class LmdbBackend implements StoreBackend {
   }
 
   /**
-   * {@link commitInBackground} for restore chunks given as parallel arrays (see BulkRestoreBackend): no
-   * write object per record.
+   * {@link commitInBackground} for restore chunks given as parallel arrays (StoreBackend.restoreInBackground):
+   * no write object per record.
    */
   restoreInBackground(
     store: string,
