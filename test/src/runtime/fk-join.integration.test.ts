@@ -1,8 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { createStreamsApp, type StreamsApp } from '../../../src/runtime/streams-app.ts';
+import { describe, expect, it } from 'vitest';
 import { stringSerde } from '../../../src/serdes/index.ts';
 import { createStreamsBuilder } from '../../../src/topology/index.ts';
 import {
@@ -11,9 +7,9 @@ import {
   eventually,
   produceStrings,
   readTopic,
-  testKafka,
   uniqueName,
 } from '../../helpers/kafka.ts';
+import { useTestApps } from '../../helpers/test-apps.ts';
 
 const str = stringSerde();
 
@@ -25,15 +21,8 @@ const str = stringSerde();
  * order must be `productId:name` of its current product, and a tombstone (or nothing) for a deleted order.
  */
 describe('foreign-key join on a real broker', () => {
-  const kafka = testKafka();
-  const dir = mkdtempSync(join(tmpdir(), 'millrace-fk-'));
-  let app: StreamsApp | undefined;
-
-  afterAll(async () => {
-    await app?.close();
-    await kafka.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const t = useTestApps('fk');
+  const kafka = t.kafka;
 
   it('ends with the join of every order with its current product', async () => {
     const ordersTopic = uniqueName('fk-orders');
@@ -53,17 +42,12 @@ describe('foreign-key join on a real broker', () => {
       )
       .toStream()
       .to(out, { keySerde: str, valueSerde: str });
-    app = createStreamsApp(
-      b.build(),
-      {
-        'application.id': uniqueName('fk-app'),
-        'bootstrap.servers': bootstrapServers(),
-        'state.dir': dir,
-        'processing.guarantee': 'exactly_once_v2',
-      },
-      { log: () => undefined },
-    );
-    await app.start();
+    const app = await t.start(b.build(), {
+      'application.id': uniqueName('fk-app'),
+      'bootstrap.servers': bootstrapServers(),
+      'state.dir': t.dirs[0]!,
+      'processing.guarantee': 'exactly_once_v2',
+    });
     await app.waitUntilRunning(60_000);
 
     let x = 7;
