@@ -105,14 +105,16 @@ export function parseProfileEvent(
 /** camelCase keys; a legacy PascalCase key maps to its camelCase name. Both spellings at once are refused. */
 function normalizeKeys(value: Record<string, unknown>): Map<string, unknown> {
   const out = new Map<string, unknown>();
-  for (const [raw, v] of Object.entries(value)) {
+  // for…in over a JSON.parse result (a plain object: own, enumerable keys only), no entry arrays.
+  for (const raw in value) {
+    if (!Object.hasOwn(value, raw)) continue;
     if (raw === '') invalid('a field name is empty');
     // camelCase keys (the current payload) start with a lowercase ASCII letter: no new string for them.
     const c = raw.charCodeAt(0);
     const name = c >= 97 && c <= 122 ? raw : raw[0]!.toLowerCase() + raw.slice(1);
     if (FORBIDDEN.has(name)) invalid(`"${name}" is not an allowed field name`);
     if (out.has(name)) invalid(`field "${name}" is given twice (as "${raw}" and in another case)`);
-    out.set(name, v);
+    out.set(name, value[raw]);
   }
   return out;
 }

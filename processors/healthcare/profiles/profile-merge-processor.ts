@@ -52,7 +52,8 @@ export function profileMergeSupplier(
       process(record: StreamRecord<string | null, unknown>) {
         const event = parseProfileEvent(record.key, record.value, record.timestamp, options);
         if (event.eventId !== undefined) {
-          const seenKey = JSON.stringify([event.patientId, event.eventId]);
+          // JSON.stringify([patientId, eventId]), without the array.
+          const seenKey = `[${JSON.stringify(event.patientId)},${JSON.stringify(event.eventId)}]`;
           if (seen.get(seenKey) !== undefined) return;
           seen.put(seenKey, 1);
         }
