@@ -60,6 +60,7 @@ export async function runQueryLoad(ctx: RunContext, args: BenchArgs): Promise<st
     stateDir,
     httpPort: PORT,
     queryThreads: args.queryThreads,
+    ...(args.cpuProf ? { cpuProfDir: args.cpuProf } : {}),
   });
   let result: QueryLoadResult;
   try {
