@@ -71,32 +71,6 @@ describe('kafka transactions (real broker)', () => {
     await producer.close();
   });
 
-  it('pipelines concurrent sends in one transaction: new partitions added once, every record in call order', async () => {
-    const topic = uniqueName('txn-pipe');
-    await kafka.admin().createTopics([{ name: topic, partitions: 1, replicationFactor: 1 }]);
-    const other = uniqueName('txn-pipe-b');
-    await kafka.admin().createTopics([{ name: other, partitions: 3, replicationFactor: 1 }]);
-    const producer = kafka.transactionalProducer({ transactionalId: uniqueName('txn') });
-    await producer.beginTransaction();
-    // 20 sends without waiting, the later ones adding partitions of a second topic as they go.
-    const sends = Array.from({ length: 20 }, (_, i) =>
-      producer.send([
-        record(topic, `v${i}a`),
-        ...(i % 5 === 4 ? [{ ...record(other, `o${i}`), partition: ((i / 5) % 3) | 0 }] : []),
-        record(topic, `v${i}b`),
-      ]),
-    );
-    const metadata = await Promise.all(sends);
-    await producer.commitTransaction();
-    const offsets = metadata.flatMap((m) => m.filter((r) => r.topic === topic).map((r) => Number(r.offset)));
-    expect(offsets).toEqual(Array.from({ length: 40 }, (_, i) => i));
-    const expected = Array.from({ length: 20 }, (_, i) => [`v${i}a`, `v${i}b`]).flat();
-    expect(values(await readAll(kafka.partitionReader({ isolationLevel: 'read_committed' }), topic))).toEqual(
-      expected,
-    );
-    await producer.close();
-  });
-
   it('commits consumed offsets with the transaction (sendOffsetsToTransaction), not before, and not on abort', async () => {
     const input = uniqueName('txn-in');
     const output = uniqueName('txn-out');
