@@ -12,9 +12,6 @@ import { CloseGuard, wrapKafka } from './errors.ts';
 import { partitionFor } from './murmur2.ts';
 import { installProduceEncoder } from './produce-encoder.ts';
 
-/** The cluster metadata the library's producer reads (`Producer.metadata()`). */
-export type LibraryMetadata = Awaited<ReturnType<Producer['metadata']>>;
-
 /** The library producer's constructor options we use. */
 export interface LibraryProducerOptions {
   readonly idempotent: boolean;
@@ -47,17 +44,10 @@ export class RecordSender {
     installProduceEncoder(this.lib);
   }
 
-  /**
-   * Serializes and routes the records, calls `send` with the library messages, and maps the result back.
-   * `admit`, when given, runs once the records have their partitions and before the first request leaves
-   * (a transaction adds the partitions there); `onIssued` is called once every request of this send has
-   * been handed to the library (the next send may go).
-   */
+  /** Serializes and routes the records, calls `send` with the library messages, and maps the result back. */
   async send(
     records: readonly ProducerRecord[],
     send: (messages: MessageToProduce[]) => Promise<ProduceResult>,
-    admit?: (metadata: LibraryMetadata, messages: MessageToProduce[]) => Promise<void>,
-    onIssued?: () => void,
   ): Promise<RecordMetadata[]> {
     if (records.length === 0) return [];
     const topics = [...new Set(records.map((r) => r.topic))];
@@ -84,18 +74,11 @@ export class RecordSender {
       }
       messages[i] = message;
     }
-    if (admit) await admit(metadata, messages);
     const out: RecordMetadata[] = [];
-    // One produce request per chunk: a partition's batch must stay under the broker's message.max.bytes
-    // (1 MiB by default), whatever one commit interval produced. All chunks leave now, in order, so that no
-    // later send's records of a partition can get between two chunks of this one.
-    const chunks = chunkByPartitionBytes(messages);
-    const results = chunks.map((chunk) => send(chunk));
-    for (const r of results) r.catch(() => undefined); // each is awaited below, in order
-    onIssued?.();
-    for (let c = 0; c < chunks.length; c++) {
-      const chunk = chunks[c]!;
-      const result = await results[c]!;
+    // One produce request per chunk, in order: a partition's batch must stay under the broker's
+    // message.max.bytes (1 MiB by default), whatever one commit interval produced.
+    for (const chunk of chunkByPartitionBytes(messages)) {
+      const result = await send(chunk);
       // Base offset of each partition's batch, then each record's index within it (per topic, by partition:
       // no string key per record).
       const next = new Map<string, bigint[]>();

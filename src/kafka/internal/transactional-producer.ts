@@ -3,7 +3,6 @@ import {
   FindCoordinatorKeyTypes,
   type Consumer,
   type Message,
-  type MessageToProduce,
   type Producer,
 } from '@platformatic/kafka';
 import { MillraceError } from '../../errors/index.ts';
@@ -19,12 +18,10 @@ import type {
 import { overrideApiArgument, overrideApiArguments } from './api-override.ts';
 import { baseOptions } from './base-options.ts';
 import { CloseGuard, wrapKafka } from './errors.ts';
-import { RecordSender, type LibraryMetadata } from './producer.ts';
+import { RecordSender } from './producer.ts';
 
 /** The library's Transaction (not exported by name). */
 type Transaction = Awaited<ReturnType<Producer['beginTransaction']>>;
-/** What Transaction.addPartitions takes (the library's MessageRecord[]). */
-type PartitionedMessages = Parameters<Transaction['addPartitions']>[1];
 
 /** Kafka Streams' `transaction.timeout.ms` under exactly-once (it overrides the producer's 60 s default). */
 export const DEFAULT_TRANSACTION_TIMEOUT_MS = 10_000;
@@ -51,17 +48,6 @@ export class TransactionalProducerImpl implements TransactionalProducer {
   readonly #sender: RecordSender;
   readonly #guard = new CloseGuard('Kafka transactional producer');
   #transaction: Transaction | null = null;
-  /**
-   * The turns of the open transaction: sends and coordinator requests (AddPartitionsToTxn, AddOffsetsToTxn)
-   * go one after the other, in call order. The coordinator answers a second request in flight with
-   * CONCURRENT_TRANSACTIONS, and a send must not overtake an earlier one (the records of a partition stay
-   * in call order). A send's turn ends once its requests are handed to the library, not when they are
-   * acknowledged: produce requests pipeline (as Java's producer does), and only a send adding partitions
-   * waits for the coordinator first. Never rejects.
-   */
-  #admission: Promise<unknown> = Promise.resolve();
-  /** The partitions the open transaction holds (see TransactionPartitions). */
-  #partitions: TransactionPartitions | undefined;
   #admin: Admin | null = null;
   readonly #coordinators = new Map<string, number>();
   /** The group instance id of the offsets being added (read by the TxnOffsetCommit override). */
@@ -115,68 +101,25 @@ export class TransactionalProducerImpl implements TransactionalProducer {
         `transaction of "${this.transactionalId}" already open: commit or abort it first`,
       );
     }
-    const transaction = await wrapKafka(
+    this.#transaction = await wrapKafka(
       'MR_KAFKA_TRANSACTION',
       `begin a transaction of "${this.transactionalId}"`,
       'check the broker (transaction.state.log) and that no other live producer uses this transactional id',
       () => this.#sender.lib.beginTransaction(),
     );
-    this.#partitions = new TransactionPartitions(transaction);
-    this.#transaction = transaction;
   }
 
-  /**
-   * Sends inside the open transaction. Safe to call again before an earlier send resolves: the partitions
-   * of each send are added to the transaction in call order (see #admission), and the records of one
-   * partition are produced in call order.
-   */
   async send(records: readonly ProducerRecord[]): Promise<RecordMetadata[]> {
     const transaction = this.#open('send');
-    const partitions = this.#partitions!;
-    // This send's turn: it adds its partitions and hands its requests to the library after every earlier
-    // send and coordinator request, and the next one waits until it has.
-    const turn = this.#admission;
-    let release!: () => void;
-    this.#admission = new Promise<void>((resolve) => (release = resolve));
-    try {
-      return await this.#sender.send(
-        records,
-        (messages) => {
-          this.#checkNotFenced(transaction, 'produce records');
-          return wrapKafka(
-            'MR_KAFKA_PRODUCE',
-            `produce records in transaction "${this.transactionalId}"`,
-            'abort the transaction and retry it',
-            () => transaction.send({ messages }),
-          );
-        },
-        async (metadata, messages) => {
-          await turn;
-          this.#checkNotFenced(transaction, 'add partitions');
-          const missing = partitions.missing(messages);
-          if (missing.length === 0) return;
-          await wrapKafka(
-            'MR_KAFKA_PRODUCE',
-            `add partitions to transaction "${this.transactionalId}"`,
-            'abort the transaction and retry it',
-            () => partitions.add(metadata, missing),
-          );
-        },
-        release,
+    return this.#sender.send(records, (messages) => {
+      this.#checkNotFenced(transaction, 'produce records');
+      return wrapKafka(
+        'MR_KAFKA_PRODUCE',
+        `produce records in transaction "${this.transactionalId}"`,
+        'abort the transaction and retry it',
+        () => transaction.send({ messages }),
       );
-    } finally {
-      release();
-    }
-  }
-
-  /** Runs `step` after every coordinator request queued before it (see #admission). */
-  #admit<T>(step: () => Promise<T>): Promise<T> {
-    const next = this.#admission.then(step);
-    this.#admission = next.then(
-      () => undefined,
-      () => undefined,
-    );
-    return next;
+    });
   }
 
   async addOffsetsGroupToTransaction(groupId: string): Promise<void> {
@@ -186,12 +129,10 @@ export class TransactionalProducerImpl implements TransactionalProducer {
       `add group "${groupId}" to transaction "${this.transactionalId}"`,
       'abort the transaction; if the producer was fenced, close its tasks and rejoin',
       async () => {
+        this.#checkNotFenced(transaction, 'add offsets');
         // The library only reads `groupId` from the consumer it is given; it remembers the group for the
         // rest of the transaction, so sendOffsetsToTransaction's own addConsumer is then a no-op.
-        await this.#admit(() => {
-          this.#checkNotFenced(transaction, 'add offsets');
-          return transaction.addConsumer({ groupId } as Consumer);
-        });
+        await transaction.addConsumer({ groupId } as Consumer);
       },
     );
   }
@@ -210,8 +151,8 @@ export class TransactionalProducerImpl implements TransactionalProducer {
         this.#checkNotFenced(transaction, 'add offsets');
         const coordinatorId = await this.#groupCoordinator(group.groupId);
         this.#groupInstanceId = group.groupInstanceId;
-        // The library only reads `groupId` from the consumer it is given (a no-op once the group is in).
-        await this.#admit(() => transaction.addConsumer({ groupId: group.groupId } as Consumer));
+        // The library only reads `groupId` from the consumer it is given.
+        await transaction.addConsumer({ groupId: group.groupId } as Consumer);
         const first = offsets[0]!;
         const message = {
           topic: first.topic,
@@ -242,7 +183,6 @@ export class TransactionalProducerImpl implements TransactionalProducer {
 
   async commitTransaction(): Promise<void> {
     const transaction = this.#open('commitTransaction');
-    await this.#admission;
     this.#checkNotFenced(transaction, 'commit');
     await wrapKafka(
       'MR_KAFKA_TRANSACTION',
@@ -255,7 +195,6 @@ export class TransactionalProducerImpl implements TransactionalProducer {
 
   async abortTransaction(): Promise<void> {
     const transaction = this.#open('abortTransaction');
-    await this.#admission;
     try {
       await wrapKafka(
         'MR_KAFKA_TRANSACTION',
@@ -333,61 +272,4 @@ export function txnOffsetTopics(offsets: readonly TopicPartitionOffset[]): TxnOf
     t.partitions.push({ partitionIndex: o.partition, committedOffset: o.offset, committedLeaderEpoch: -1 });
   }
   return [...byTopic.values()];
-}
-
-/**
- * The partitions of one transaction, kept by topic in arrays (no string per record). The library's
- * Transaction scans every message of every send for partitions it has not added, building a
- * `topic:partition` string per message; here the scan happens once, before the send (admission), and the
- * library's own check is replaced by a no-op on this Transaction instance: every send's partitions are
- * added (AddPartitionsToTxn) before its requests leave.
- */
-class TransactionPartitions {
-  readonly #byTopic = new Map<string, boolean[]>();
-  /** The library's addPartitions, called for the partitions missing (one message per partition). */
-  readonly #addToLibrary: (metadata: LibraryMetadata, messages: PartitionedMessages) => Promise<void>;
-
-  constructor(transaction: Transaction) {
-    const original = transaction.addPartitions.bind(transaction) as (
-      metadata: LibraryMetadata,
-      messages: PartitionedMessages,
-    ) => Promise<void>;
-    this.#addToLibrary = original;
-    const skip = (_m: unknown, _messages: unknown, callback?: (error: Error | null) => void) => {
-      if (callback) callback(null);
-      else return Promise.resolve();
-    };
-    (transaction as unknown as { addPartitions: typeof skip }).addPartitions = skip;
-  }
-
-  /** One message per partition of `messages` the transaction does not hold yet (and not repeated). */
-  missing(messages: readonly MessageToProduce[]): MessageToProduce[] {
-    const out: MessageToProduce[] = [];
-    let topic = '';
-    let flags: boolean[] | undefined;
-    let pending: Set<string> | undefined;
-    for (const m of messages) {
-      if (flags === undefined || m.topic !== topic) {
-        topic = m.topic;
-        flags = this.#byTopic.get(topic);
-        if (flags === undefined) this.#byTopic.set(topic, (flags = []));
-      }
-      const partition = m.partition!;
-      if (flags[partition] === true) continue;
-      const key = `${topic}\0${partition}`;
-      pending ??= new Set();
-      if (pending.has(key)) continue;
-      pending.add(key);
-      out.push(m);
-    }
-    return out;
-  }
-
-  /** Adds the partitions of `messages` (from {@link missing}) to the transaction. */
-  async add(metadata: LibraryMetadata, messages: MessageToProduce[]): Promise<void> {
-    const todo = messages.filter((m) => this.#byTopic.get(m.topic)?.[m.partition!] !== true);
-    if (todo.length === 0) return;
-    await this.#addToLibrary(metadata, todo as unknown as PartitionedMessages);
-    for (const m of todo) this.#byTopic.get(m.topic)![m.partition!] = true;
-  }
 }

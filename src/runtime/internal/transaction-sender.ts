@@ -14,15 +14,14 @@ export interface TransactionSenderOptions {
 }
 
 /**
- * The exactly-once send path of a stream thread: one transaction open at a time on the current producer.
- * Sends are pipelined: each one waits for the transaction to be open, then its requests leave while
- * earlier ones are still in flight (the producer adds each send's partitions to the transaction in call
- * order, see TransactionalProducer.send). With a transaction's first send, the consumer group joins the
- * transaction (AddOffsetsToTxn, queued by the producer behind that send's partitions), so the commit only
- * has to send the offsets.
+ * The exactly-once send path of a stream thread: one transaction open at a time on the current producer,
+ * and one produce request at a time inside it (the library adds partitions to the transaction per request,
+ * and concurrent requests race on it: TRANSACTION_ABORTABLE). After a transaction's first send, still in
+ * the chain (never beside a send adding partitions: the coordinator answers CONCURRENT_TRANSACTIONS), the
+ * consumer group joins the transaction (AddOffsetsToTxn), so the commit only has to send the offsets.
  *
- * A send is bound to the producer of its transaction: one still waiting when that producer is replaced
- * (task migration) belongs to the aborted transaction and must not open one on the new producer.
+ * A send is bound to the producer of its transaction: one still queued when that producer is replaced (task
+ * migration) belongs to the aborted transaction and must not open one on the new producer.
  */
 export class TransactionSender {
   readonly #o: TransactionSenderOptions;
@@ -30,7 +29,7 @@ export class TransactionSender {
   #txnProducer: KafkaProducer | undefined;
   /** The transaction (its begin promise) the consumer group was added to. */
   #groupAddedIn: Promise<void> | undefined;
-  readonly #inFlight = new Set<Promise<unknown>>();
+  #chain: Promise<unknown> = Promise.resolve();
 
   constructor(options: TransactionSenderOptions) {
     this.#o = options;
@@ -45,25 +44,25 @@ export class TransactionSender {
     return this.#txnBegin;
   }
 
-  /** Sends inside the open (or a new) transaction; records of one partition leave in call order. */
+  /** Sends inside the open (or a new) transaction, after every earlier send of this thread. */
   send(records: ProducerRecord[]): Promise<RecordMetadata[]> {
-    const producer = this.#o.producer() as TransactionalProducer;
-    const txn = this.begin();
-    const next = txn.then(() => {
+    const producer = this.#o.producer();
+    const next = this.#chain.then(async () => {
       if (producer !== this.#o.producer()) throw new Error('dropped: its transaction was aborted');
-      const sent = producer.send(records);
-      if (this.#groupAddedIn === txn) return sent;
-      this.#groupAddedIn = txn;
-      const groupAdded = producer.addOffsetsGroupToTransaction(this.#o.groupId());
-      return Promise.all([sent, groupAdded]).then(([metadata]) => metadata);
+      const txn = this.begin();
+      await txn;
+      const metadata = await producer.send(records);
+      if (this.#groupAddedIn !== txn && txn === this.#txnBegin) {
+        await (producer as TransactionalProducer).addOffsetsGroupToTransaction(this.#o.groupId());
+        this.#groupAddedIn = txn;
+      }
+      return metadata;
     });
-    const tracked = next.catch(() => undefined);
-    this.#inFlight.add(tracked);
-    void tracked.then(() => this.#inFlight.delete(tracked));
+    this.#chain = next.catch(() => undefined);
     return next;
   }
 
-  /** True when the open transaction holds (or is adding) the group: its offsets may go while the output flushes. */
+  /** True when the open transaction already holds the group: its offsets may go while the output flushes. */
   get groupInTransaction(): boolean {
     return this.#txnBegin !== undefined && this.#groupAddedIn === this.#txnBegin;
   }
@@ -73,15 +72,16 @@ export class TransactionSender {
     this.#txnBegin = undefined;
   }
 
-  /** Forgets the transaction and waits for the sends in flight (those of a replaced producer fail). */
+  /** Forgets the transaction and waits for queued sends (they fail: their producer was replaced). */
   async drain(): Promise<void> {
     this.#txnBegin = undefined;
-    await Promise.all([...this.#inFlight]);
+    await this.#chain;
+    this.#chain = Promise.resolve();
   }
 
-  /** Forgets the transaction and the sends in flight at once (partitions lost). */
+  /** Forgets the transaction and the queue at once (partitions lost). */
   reset(): void {
     this.#txnBegin = undefined;
-    this.#inFlight.clear();
+    this.#chain = Promise.resolve();
   }
 }
