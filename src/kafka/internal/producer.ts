@@ -26,6 +26,8 @@ export interface LibraryProducerOptions {
 export class RecordSender {
   readonly lib: Producer;
   readonly #roundRobin = new Map<string, number>();
+  /** Settles when the newest send has handed its requests to the library (see send). */
+  #turn: Promise<void> = Promise.resolve();
 
   constructor(client: KafkaClientOptions, options: LibraryProducerOptions, role: string) {
     this.lib = new Producer({
@@ -50,6 +52,27 @@ export class RecordSender {
     send: (messages: MessageToProduce[]) => Promise<ProduceResult>,
   ): Promise<RecordMetadata[]> {
     if (records.length === 0) return [];
+    // Sends hand their requests to the library one after the other, in call order, and the next one goes as
+    // soon as this one's requests are handed over (not acknowledged). Without the turn, a send whose topic
+    // metadata is cached overtook an earlier one still fetching its metadata: the library numbers records
+    // (producer sequences) when it is called, so the later send's records of a shared partition were written
+    // first, e.g. a create after its delete in a changelog, which a restore then replays.
+    const turn = this.#turn;
+    let release!: () => void;
+    this.#turn = new Promise<void>((resolve) => (release = resolve));
+    try {
+      await turn;
+      return await this.#sendInTurn(records, send, release);
+    } finally {
+      release();
+    }
+  }
+
+  async #sendInTurn(
+    records: readonly ProducerRecord[],
+    send: (messages: MessageToProduce[]) => Promise<ProduceResult>,
+    release: () => void,
+  ): Promise<RecordMetadata[]> {
     const topics = [...new Set(records.map((r) => r.topic))];
     const metadata = await wrapKafka(
       'MR_KAFKA_PRODUCE',
@@ -77,8 +100,13 @@ export class RecordSender {
     const out: RecordMetadata[] = [];
     // One produce request per chunk, in order: a partition's batch must stay under the broker's
     // message.max.bytes (1 MiB by default), whatever one commit interval produced.
-    for (const chunk of chunkByPartitionBytes(messages)) {
-      const result = await send(chunk);
+    const chunks = chunkByPartitionBytes(messages);
+    for (let c = 0; c < chunks.length; c++) {
+      const chunk = chunks[c]!;
+      const pending = send(chunk);
+      // The last request is handed over: the next send may go (an earlier chunk's failure throws below).
+      if (c === chunks.length - 1) release();
+      const result = await pending;
       // Base offset of each partition's batch, then each record's index within it (per topic, by partition:
       // no string key per record).
       const next = new Map<string, bigint[]>();
