@@ -73,7 +73,17 @@ export async function readTopic(
 ): Promise<ConsumedRecord[]> {
   const admin = kafka.admin();
   const { partitions } = await admin.describeTopic(topic);
-  if (isolationLevel === 'read_committed') await waitForTransactionMarkers(kafka, topic);
+  if (isolationLevel === 'read_committed' && !(await waitForTransactionMarkers(kafka, topic))) {
+    // A read_committed read stops at the last stable offset: it would silently miss every record after an
+    // open transaction's first one.
+    const stable = await admin.listOffsets(topic, 'latest', { isolationLevel: 'read_committed' });
+    const high = await admin.listOffsets(topic, 'latest', { isolationLevel: 'read_uncommitted' });
+    const show = (o: { partition: number; offset: bigint }[]) =>
+      o.map((x) => `${x.partition}:${x.offset}`).join(' ');
+    throw new Error(
+      `a transaction is still open on ${topic} after 10 s (last stable offsets ${show(stable)}, high watermarks ${show(high)})`,
+    );
+  }
   // From each partition's earliest offset: repartition topics are purged once committed.
   const earliest = await admin.listOffsets(topic, 'earliest');
   const reader = kafka.partitionReader({ isolationLevel });

@@ -1,11 +1,34 @@
 import type { IsolationLevel, KafkaClientOptions } from '../types.ts';
 
+/** The library's number of retries when none is configured (its `retries` default). */
+export const LIBRARY_RETRIES = 3;
+/** The library's delay before a retry when none is configured (its `retryDelay` default), ms. */
+export const LIBRARY_RETRY_DELAY_MS = 1000;
+/**
+ * Delays before the retries of an error that only says "the coordinator is still finishing the previous step"
+ * (CONCURRENT_TRANSACTIONS: the markers of the transaction just committed are being written), ms. Java's
+ * producer retries AddPartitionsToTxn after 20 ms in that case instead of its usual backoff; with the
+ * library's flat 1 s, the first send after a commit often stalled the stream thread for a whole second.
+ * The later delays grow, so the whole schedule still waits about as long as the library's default would.
+ */
+export const CONCURRENT_TRANSACTIONS_DELAYS_MS = [20, 20, 20, 50, 100, 200, 400, 800, 1000, 1000, 1000];
+/** Extra attempts a transactional producer gets, so the short delays above do not shorten its patience. */
+export const TRANSACTIONAL_EXTRA_RETRIES = CONCURRENT_TRANSACTIONS_DELAYS_MS.length - 3;
+
 /** The connection options every library client gets. */
 export interface LibraryBaseOptions {
   clientId: string;
   bootstrapBrokers: string[];
   timeout?: number;
   retries?: number;
+  /** Delay before retry `attempt` (1-based) of a failed request: {@link retryDelayMs}. */
+  retryDelay: (
+    client: unknown,
+    operationId: string,
+    attempt: number,
+    retries: number,
+    error: unknown,
+  ) => number;
   /** Millrace never creates topics by accident: topics are created explicitly through the admin. */
   autocreateTopics: false;
 }
@@ -16,6 +39,7 @@ export function baseOptions(options: KafkaClientOptions, role: string): LibraryB
     clientId: `${options.clientId}-${role}`,
     bootstrapBrokers: [...options.bootstrapServers],
     autocreateTopics: false,
+    retryDelay: (_client, _operation, attempt, _retries, error) => retryDelayMs(attempt, error),
   };
   if (options.requestTimeoutMs !== undefined) base.timeout = options.requestTimeoutMs;
   if (options.retries !== undefined) base.retries = options.retries;
@@ -30,4 +54,22 @@ export function isolationLevelValue(level: IsolationLevel | undefined): 0 | 1 {
 /** `topic:partition`, the key of per-partition maps. */
 export function tpKey(topic: string, partition: number): string {
   return `${topic}:${partition}`;
+}
+
+/**
+ * Delay before retry `attempt` (1-based): {@link CONCURRENT_TRANSACTIONS_DELAYS_MS} while the error is
+ * CONCURRENT_TRANSACTIONS, else the library's default.
+ */
+export function retryDelayMs(attempt: number, error: unknown): number {
+  if (!hasErrorId(error, 'CONCURRENT_TRANSACTIONS', 0)) return LIBRARY_RETRY_DELAY_MS;
+  const delays = CONCURRENT_TRANSACTIONS_DELAYS_MS;
+  return delays[Math.min(Math.max(attempt, 1), delays.length) - 1]!;
+}
+
+/** Whether the error, or any error it wraps (the library's MultipleErrors), is the Kafka error `id`. */
+function hasErrorId(error: unknown, id: string, depth: number): boolean {
+  if (typeof error !== 'object' || error === null || depth > 4) return false;
+  const e = error as { apiId?: unknown; errors?: unknown };
+  if (e.apiId === id) return true;
+  return Array.isArray(e.errors) && e.errors.some((inner) => hasErrorId(inner, id, depth + 1));
 }

@@ -7,7 +7,7 @@ import type {
   ProducerRecord,
   RecordMetadata,
 } from '../types.ts';
-import { baseOptions } from './base-options.ts';
+import { LIBRARY_RETRIES, TRANSACTIONAL_EXTRA_RETRIES, baseOptions } from './base-options.ts';
 import { CloseGuard, wrapKafka } from './errors.ts';
 import { partitionFor } from './murmur2.ts';
 import { installProduceEncoder } from './produce-encoder.ts';
@@ -39,7 +39,14 @@ export class RecordSender {
       // -1/-1 asks for a fresh epoch, fencing the previous incarnation and aborting its open transaction.
       ...(options.transactionalId === undefined
         ? {}
-        : { transactionalId: options.transactionalId, producerId: -1n, producerEpoch: -1 }),
+        : {
+            transactionalId: options.transactionalId,
+            producerId: -1n,
+            producerEpoch: -1,
+            // CONCURRENT_TRANSACTIONS is retried after short delays (retryDelayMs): more attempts keep the
+            // time it waits for the coordinator about what the library's default gives.
+            retries: (client.retries ?? LIBRARY_RETRIES) + TRANSACTIONAL_EXTRA_RETRIES,
+          }),
       ...(options.compression === undefined ? {} : { compression: options.compression }),
     });
     // One-pass request encoding (produce-encoder.ts); without the hook the library encodes, slower but equal.
