@@ -39,12 +39,23 @@ export async function createTopics(
   partitions: number,
   configs?: Record<string, string>,
 ): Promise<void> {
-  await kafka
-    .admin()
-    .createTopics(
-      names.map((name) => ({ name, partitions, replicationFactor: 1, ...(configs ? { configs } : {}) })),
-    );
+  await kafka.admin().createTopics(
+    names.map((name) => ({
+      name,
+      partitions,
+      replicationFactor: 1,
+      configs: { ...TEST_TOPIC_CONFIG, ...configs },
+    })),
+  );
 }
+
+/**
+ * Configs of every test topic. Tests write records with fixed event times, often months or years old, and the
+ * broker's time retention (7 days by default) deletes a segment once its newest record's timestamp is older
+ * than that, at its next retention check (every 5 minutes): input not consumed yet, or output not read yet,
+ * would vanish in the middle of a test, depending on when the check runs.
+ */
+export const TEST_TOPIC_CONFIG: Readonly<Record<string, string>> = { 'retention.ms': '-1' };
 
 /** Produces string-keyed records with string or byte values, in batches. */
 export async function produceStrings(

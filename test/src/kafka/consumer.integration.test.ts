@@ -6,7 +6,7 @@ import {
   type KafkaConsumer,
   type TopicPartition,
 } from '../../../src/kafka/index.ts';
-import { bootstrapServers, uniqueName } from '../../helpers/kafka.ts';
+import { TEST_TOPIC_CONFIG, bootstrapServers, uniqueName } from '../../helpers/kafka.ts';
 
 /** Polls until `count` records arrived or `ms` passed. */
 async function pollUntil(
@@ -37,7 +37,10 @@ describe('kafka consumer (real broker)', () => {
 
   async function topicWith(partitions: number, count: number): Promise<string> {
     const topic = uniqueName('in');
-    await kafka.admin().createTopics([{ name: topic, partitions, replicationFactor: 1 }]);
+    // Records from 1970: without retention.ms -1 the broker's next retention check would delete them.
+    await kafka
+      .admin()
+      .createTopics([{ name: topic, partitions, replicationFactor: 1, configs: TEST_TOPIC_CONFIG }]);
     const producer = kafka.producer();
     await producer.send(
       Array.from({ length: count }, (_, i) => ({

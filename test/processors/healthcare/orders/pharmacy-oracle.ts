@@ -20,7 +20,12 @@ export const SIZES = [
   { name: '1m', sizeMs: MIN },
   { name: '1h', sizeMs: HOUR },
 ] as const;
-export const B = Date.UTC(2026, 2, 1, 0, 0, 0);
+/**
+ * The scenario's base time: an hour boundary 18 hours ago, so every event time lies in the past (the broker
+ * refuses timestamps more than an hour ahead) and within a day: the windows' changelogs (compact,delete, kept
+ * for the window retention plus a day by record time) keep everything until the restore of phase 3.
+ */
+export const B = Math.floor(Date.now() / HOUR) * HOUR - 18 * HOUR;
 export const phaseStart = (k: number) => B + k * 3 * HOUR;
 
 export type Status = OrderSpec['status'];

@@ -252,11 +252,21 @@ describe.each(['exactly_once_v2', 'at_least_once'] as const)(
           'pharmacy-delivery-by-boy',
         );
         const byOrder = app!.store<string, { timestampMs: number }>('pharmacy-delivery-by-order');
-        return (
-          [...s.byBoy].every(
-            ([b, v]) => byBoy.get(b)?.timestampMs === v.ts && byBoy.get(b)?.orderId === v.orderId,
-          ) && [...s.byOrder].every(([o, v]) => byOrder.get(o)?.timestampMs === v.ts)
-        );
+        for (const [b, v] of s.byBoy) {
+          const got = byBoy.get(b);
+          if (got?.timestampMs !== v.ts || got.orderId !== v.orderId) {
+            lastDifference = `delivery boy ${b}: got ${JSON.stringify(got)}, want ${JSON.stringify(v)}`;
+            return false;
+          }
+        }
+        for (const [o, v] of s.byOrder) {
+          const got = byOrder.get(o);
+          if (got?.timestampMs !== v.ts) {
+            lastDifference = `delivery of order ${o}: got ${JSON.stringify(got)}, want ${JSON.stringify(v)}`;
+            return false;
+          }
+        }
+        return true;
       });
 
       // Stores show uncommitted writes (read-your-writes); the topics show committed transactions only, so
