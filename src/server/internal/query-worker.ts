@@ -1,7 +1,8 @@
 /**
  * Entry of a query worker thread (see query-threads.ts): accepts the HTTP connections of the query server,
  * answers key lookups itself (QueryFastPath) and relays every other request to the main thread's Fastify
- * instance. Messages: main → worker `routing` (snapshot), `response` (a relayed answer), `close`;
+ * instance. Without TLS and authentication, connections start in raw-lookup-server.ts, which answers
+ * pipelined lookups in one write per read and hands a connection to node:http at its first other request. Messages: main → worker `routing` (snapshot), `response` (a relayed answer), `close`;
  * worker → main `listening`, `request` (relay), `observed` (HTTP metrics of its own answers), `closed`.
  */
 import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -10,8 +11,9 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { pino } from 'pino';
 import { BUILTIN_SCOPES } from '../route-config.ts';
 import { createAuthenticator, requireScope } from './auth.ts';
-import { QueryFastPath } from './query-fast-path.ts';
+import { QueryFastPath, type FastAnswer } from './query-fast-path.ts';
 import type { FromWorker, RelayedResponse, ToWorker, WorkerSetup } from './query-worker-protocol.ts';
+import { createRawLookupServer } from './raw-lookup-server.ts';
 
 const setup = workerData as WorkerSetup;
 const port = parentPort!;
@@ -40,14 +42,7 @@ function handle(req: IncomingMessage, res: ServerResponse): void {
 
 /** Answers a GET the fast path can answer, else relays it. */
 function lookup(req: IncomingMessage, res: ServerResponse, started: number): void {
-  // A forwarded lookup (x-millrace-forwarded) is answered here too: the fast path only answers keys whose
-  // task runs here, which is what the main thread does with it.
-  let answer;
-  try {
-    answer = fast.lookup(req.url ?? '/');
-  } catch {
-    answer = undefined; // the main thread answers (and reports) whatever failed here
-  }
+  const answer = answerOf(req.url ?? '/');
   if (!answer) return relay(req, res);
   // A flat list (the headers as given, in this order) and a string body, which leaves with the head in
   // one write.
@@ -60,13 +55,26 @@ function lookup(req: IncomingMessage, res: ServerResponse, started: number): voi
     answer.servedBy,
   ]);
   res.end(answer.body);
+  answered(answer.status, started);
+}
+
+/** The fast path's answer to a GET of `url`, or undefined: the main thread answers it. */
+function answerOf(url: string): FastAnswer | undefined {
+  // A forwarded lookup (x-millrace-forwarded) is answered here too: the fast path only answers keys whose
+  // task runs here, which is what the main thread does with it.
+  try {
+    return fast.lookup(url);
+  } catch {
+    return undefined; // the main thread answers (and reports) whatever failed here
+  }
+}
+
+/** Metrics and log of an answer given here to a request read at `started` (performance.now()). */
+function answered(status: number, started: number): void {
   const seconds = (performance.now() - started) / 1000;
-  observed.push(answer.status, seconds);
+  observed.push(status, seconds);
   if (logRequests)
-    log.info(
-      { method: 'GET', route: ROUTE, status: answer.status, ms: Math.round(seconds * 1000) },
-      'request answered',
-    );
+    log.info({ method: 'GET', route: ROUTE, status, ms: Math.round(seconds * 1000) }, 'request answered');
 }
 
 /** Whether the request may read stores; a refusal is left to the main thread, which words it. */
@@ -105,11 +113,18 @@ function answerRelayed(m: RelayedResponse): void {
   res.end(m.body ? Buffer.from(m.body) : undefined);
 }
 
-const server = setup.tls
+const http = setup.tls
   ? createHttpsServer({ cert: setup.tls.cert, key: setup.tls.key }, handle)
   : createHttpServer(handle);
 // Fastify's default, so relayed and fast answers keep connections alike.
-server.keepAliveTimeout = 72_000;
+http.keepAliveTimeout = 72_000;
+// With TLS or authentication, node:http(s) accepts the connections itself.
+const raw =
+  setup.tls || authenticate ? undefined : createRawLookupServer({ answer: answerOf, answered, http });
+const server = raw?.server ?? http;
+// node:http tracks connections (headersTimeout, requestTimeout, closeAllConnections) from its 'listening':
+// the connections the raw server hands it need that too.
+if (raw) http.emit('listening');
 
 const flush = setInterval(() => {
   if (observed.length === 0) return;
@@ -124,7 +139,10 @@ port.on('message', (m: ToWorker) => {
   else if (m.type === 'close') {
     clearInterval(flush);
     server.close();
-    server.closeAllConnections();
+    if (raw) {
+      http.close();
+      raw.closeAllConnections();
+    } else http.closeAllConnections();
     if (observed.length > 0) send({ type: 'observed', samples: observed });
     void fast.close().finally(() => {
       send({ type: 'closed' });
