@@ -1,4 +1,5 @@
 import { connect, type Socket } from 'node:net';
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMillraceServer, type MillraceServer } from '../../../src/server/index.ts';
 import { LmdbApp } from './lmdb-app.ts';
@@ -156,6 +157,41 @@ describe('raw lookup path of the query worker', () => {
     const reading = answers(socket, 2);
     socket.end(get(lookup('p-8')) + get(lookup('p-9')));
     expect((await reading).map((a) => a.status)).toEqual([200, 200]);
+  });
+
+  it('answers any pipelined mix of requests, split anywhere, in order and as the main thread does', async () => {
+    const request = fc.constantFrom(
+      ...['p-0', 'p-11', 'p-19', 'nobody', 'p-3?x=1', 'p%2D3'].map((k) => ({
+        path: lookup(k),
+        text: get(lookup(k)),
+      })),
+      {
+        path: lookup('p-5'),
+        text: `GET ${lookup('p-5')} HTTP/1.1\r\nhost: h\r\nX-Y: z\r\nAccept: */*\r\n\r\n`,
+      },
+      { path: '/stores', text: get('/stores') },
+      { path: `/stores/${APP}/nostore/keys/p-1`, text: get(`/stores/${APP}/nostore/keys/p-1`) },
+      { path: 'POST', text: `POST ${lookup('p-1')} HTTP/1.1\r\nHost: h\r\nContent-Length: 3\r\n\r\nabc` },
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.array(request, { minLength: 1, maxLength: 8 }), fc.nat(), async (requests, cut) => {
+        const text = requests.map((r) => r.text).join('');
+        const socket = await open();
+        const reading = answers(socket, requests.length);
+        socket.write(text.slice(0, cut % text.length));
+        await new Promise((r) => setImmediate(r));
+        socket.write(text.slice(cut % text.length));
+        const got = (await reading).map((a) => ({ status: a.status, body: a.body }));
+        socket.destroy();
+        const expected = [];
+        for (const r of requests)
+          expected.push(
+            r.path === 'POST' ? { status: 404, body: got[expected.length]!.body } : await mainThread(r.path),
+          );
+        expect(got).toEqual(expected);
+      }),
+      { numRuns: 40 },
+    );
   });
 
   // Last: closes the server.
