@@ -194,6 +194,19 @@ describe('raw lookup path of the query worker', () => {
     );
   });
 
+  it('stops reading a client that does not read its answers, and goes on when it does', async () => {
+    const socket = await open();
+    socket.pause();
+    const count = 40_000; // ~15 MB of answers: more than the loopback socket buffers hold
+    socket.write(Array.from({ length: count }, (_, i) => get(lookup(`p-${i % 20}`))).join(''));
+    await new Promise((r) => setTimeout(r, 200));
+    const reading = answers(socket, count);
+    socket.resume();
+    const got = await reading;
+    expect(got.map((a) => JSON.parse(a.body).value.visits)).toEqual(got.map((_, i) => i % 20));
+    socket.destroy();
+  });
+
   // Last: closes the server.
   it('closes its own connections and those it handed over when the server closes', async () => {
     const raw = await open();
