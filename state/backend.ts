@@ -46,6 +46,11 @@ export interface BytesStore {
   readonly name: string;
   /** The committed value, or undefined. Synchronous on every backend (LMDB get, level getSync, a Map). */
   get(key: Uint8Array): Uint8Array | undefined;
+  /**
+   * Like `get`, but the bytes may be overwritten by the next read of this backend: decode them at once and
+   * keep no reference (see `Serde.keepsNoBytes`). Optional; {@link readTransient} falls back to `get`.
+   */
+  getTransient?(key: Uint8Array): Uint8Array | undefined;
   /** Committed entries in key order, over a consistent snapshot taken when iteration starts. */
   scan(options?: BytesScanOptions): AsyncIterable<BytesEntry>;
   /** The number of committed entries (exact on all three backends). */
@@ -127,4 +132,15 @@ export interface StoreBackend {
  */
 export function checkpointKey(topic: string, partition: number): string {
   return `${topic}:${partition}`;
+}
+
+/** `store.getTransient(key)` where the store has it, else `store.get(key)`. */
+export function readTransient(
+  store: {
+    get(key: Uint8Array): Uint8Array | undefined;
+    getTransient?(key: Uint8Array): Uint8Array | undefined;
+  },
+  key: Uint8Array,
+): Uint8Array | undefined {
+  return store.getTransient === undefined ? store.get(key) : store.getTransient(key);
 }

@@ -15,6 +15,8 @@ export interface KeyValueBytesStore {
   readonly name: string;
   readonly persistent: boolean;
   get(key: Uint8Array): Uint8Array | undefined;
+  /** Like `get`, but the bytes may be overwritten by the next read: see `BytesStore.getTransient`. */
+  getTransient?(key: Uint8Array): Uint8Array | undefined;
   put(key: Uint8Array, value: Uint8Array): void;
   /** Puts only when the key has no value; returns the existing value, if any. */
   putIfAbsent(key: Uint8Array, value: Uint8Array): Uint8Array | undefined;

@@ -20,6 +20,11 @@ import { MillraceError } from '../src/errors/index.ts';
 export interface Serde<T> {
   serialize(value: T): Uint8Array;
   deserialize(bytes: Uint8Array): T;
+  /**
+   * True when `deserialize` keeps no reference to its input (it decodes the bytes at once): a store may then
+   * hand it bytes that a later read overwrites (LMDB's reused read buffer), saving a copy per read.
+   */
+  readonly keepsNoBytes?: boolean;
 }
 
 // Buffer.from(string) is ~5× faster than TextEncoder.encode for short strings (pooled allocation, no copy
@@ -29,6 +34,7 @@ const decoder = new TextDecoder();
 const STRING: Serde<string> = {
   serialize: (value) => Buffer.from(value, 'utf8'),
   deserialize: (bytes) => decoder.decode(bytes),
+  keepsNoBytes: true,
 };
 
 /**
@@ -58,6 +64,7 @@ const JSON_SERDE: Serde<unknown> = {
       );
     }
   },
+  keepsNoBytes: true,
 };
 
 /**
@@ -103,6 +110,7 @@ const UINT64: Serde<bigint> = {
   deserialize(bytes) {
     return view8(bytes, 'uint64Serde').getBigUint64(0, false);
   },
+  keepsNoBytes: true,
 };
 
 /**
@@ -139,6 +147,7 @@ const ORDERED_INT64: Serde<number> = {
   deserialize(bytes) {
     return Number(BigInt.asIntN(64, view8(bytes, 'orderedInt64Serde').getBigUint64(0, false) ^ SIGN));
   },
+  keepsNoBytes: true,
 };
 
 /**

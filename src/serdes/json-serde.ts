@@ -33,4 +33,5 @@ const JSON_SERDE: Serde<unknown> = {
       );
     }
   },
+  keepsNoBytes: true,
 };

@@ -1,4 +1,4 @@
-import type { BytesEntry, BytesScanOptions, BytesStore } from '../backend.ts';
+import { readTransient, type BytesEntry, type BytesScanOptions, type BytesStore } from '../backend.ts';
 import type { KeyValueBytesStore } from '../key-value-bytes-store.ts';
 import type { BufferedWrite, WriteBuffer } from '../write-buffer.ts';
 import { compareBytes } from './bytes.ts';
@@ -24,6 +24,12 @@ export class BufferedBytesStore implements KeyValueBytesStore {
     const buffered = this.#buffer.get(this.name, key);
     if (buffered !== undefined) return buffered ?? undefined;
     return this.#backend.get(key);
+  }
+
+  getTransient(key: Uint8Array): Uint8Array | undefined {
+    const buffered = this.#buffer.get(this.name, key);
+    if (buffered !== undefined) return buffered ?? undefined;
+    return readTransient(this.#backend, key);
   }
 
   put(key: Uint8Array, value: Uint8Array): void {

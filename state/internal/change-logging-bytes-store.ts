@@ -1,4 +1,4 @@
-import type { BytesEntry, BytesScanOptions } from '../backend.ts';
+import { readTransient, type BytesEntry, type BytesScanOptions } from '../backend.ts';
 import type { ChangelogSink } from '../changelog-sink.ts';
 import type { KeyValueBytesStore } from '../key-value-bytes-store.ts';
 
@@ -25,6 +25,10 @@ export class ChangeLoggingBytesStore implements KeyValueBytesStore {
 
   get(key: Uint8Array): Uint8Array | undefined {
     return this.#inner.get(key);
+  }
+
+  getTransient(key: Uint8Array): Uint8Array | undefined {
+    return readTransient(this.#inner, key);
   }
 
   put(key: Uint8Array, value: Uint8Array): void {

@@ -1,5 +1,5 @@
 import { isMillraceError, MillraceError } from '../../src/errors/index.ts';
-import type { BytesScanOptions } from '../backend.ts';
+import { readTransient, type BytesScanOptions } from '../backend.ts';
 import type { KeyValueBytesStore } from '../key-value-bytes-store.ts';
 import type { Serde } from '../serde.ts';
 import type { KeyValue, KeyValueStore, ScanOptions } from '../types.ts';
@@ -12,6 +12,7 @@ export class SerdeKeyValueStore<K, V> implements KeyValueStore<K, V> {
   readonly #inner: KeyValueBytesStore;
   readonly #keySerde: Serde<K>;
   readonly #valueSerde: Serde<V>;
+  readonly #transientOk: boolean;
   #lastKey: unknown;
   #lastKeyBytes: Uint8Array | undefined;
 
@@ -21,10 +22,13 @@ export class SerdeKeyValueStore<K, V> implements KeyValueStore<K, V> {
     this.#inner = inner;
     this.#keySerde = keySerde;
     this.#valueSerde = valueSerde;
+    this.#transientOk = valueSerde.keepsNoBytes === true;
   }
 
   get(key: K): V | undefined {
-    return this.#value(this.#inner.get(this.#key(key)));
+    // A serde that decodes at once may read LMDB's reused buffer: no copy of the value.
+    const k = this.#key(key);
+    return this.#value(this.#transientOk ? readTransient(this.#inner, k) : this.#inner.get(k));
   }
 
   put(key: K, value: V): void {

@@ -21,6 +21,15 @@ export class LmdbBytesStore implements BytesStore {
     return this.#db.get(asBuffer(key));
   }
 
+  getTransient(key: Uint8Array): Uint8Array | undefined {
+    this.#assertOpen();
+    // lmdb-js's reused read buffer (its own `getBinary` copies it): a view of the `lastSize` bytes read.
+    const db = this.#db as unknown as FastReads;
+    const bytes = db.getBinaryFast(asBuffer(key));
+    if (bytes === undefined || bytes === null) return undefined;
+    return bytes.byteLength === db.lastSize ? bytes : bytes.subarray(0, db.lastSize);
+  }
+
   async *scan(options: BytesScanOptions = {}): AsyncGenerator<BytesEntry> {
     this.#assertOpen();
     const range = toKeyRange(options);
@@ -47,4 +56,10 @@ export class LmdbBytesStore implements BytesStore {
     // mdb_stat's ms_entries: exact and O(1).
     return (this.#db.getStats() as { entryCount: number }).entryCount;
   }
+}
+
+/** lmdb-js's read without a copy (`getBinaryFast`, used by its own `getBinary`) and the size it read. */
+interface FastReads {
+  getBinaryFast(key: Buffer): Buffer | undefined | null;
+  readonly lastSize: number;
 }

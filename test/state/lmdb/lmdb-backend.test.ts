@@ -1,5 +1,8 @@
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { createLmdbBackend } from '../../../state/lmdb/index.ts';
+import { SerdeKeyValueStore } from '../../../state/internal/serde-key-value-store.ts';
+import type { KeyValueBytesStore } from '../../../state/key-value-bytes-store.ts';
+import { bytesSerde, jsonSerde, stringSerde } from '../../../state/serde.ts';
 import { createWriteBuffer } from '../../../state/write-buffer.ts';
 import { tmpDir } from '../tmp-dir.ts';
 
@@ -117,5 +120,57 @@ describe('LMDB backend', () => {
     backend.openStore('a');
     backend.openStore('b');
     expect(() => backend.openStore('c')).toThrow(expect.objectContaining({ code: 'MR_STATE_STORE_INVALID' }));
+  });
+});
+
+describe('LMDB transient reads (getTransient: no copy of the value)', () => {
+  it('reads exactly the bytes stored, small and larger than the reused buffer, and misses', async () => {
+    const backend = await openBackend();
+    const sizes = [0, 1, 7, 100, 4096, 70_000, 300_000];
+    const value = (n: number, seed: number) =>
+      Uint8Array.from({ length: n }, (_, i) => (i * 31 + seed) & 0xff);
+    await backend.commit(
+      sizes.map((n, i) => ({ store: 's', key: utf8(`k${n}`), value: value(n, i) })),
+      new Map(),
+    );
+    const s = backend.openStore('s');
+    // Interleaved sizes: each read must have the length of its own value, not of the buffer's last use.
+    for (const order of [sizes, [...sizes].reverse()]) {
+      for (const n of order) {
+        const got = s.getTransient!(utf8(`k${n}`));
+        expect([n, got && Buffer.from(got).equals(Buffer.from(s.get(utf8(`k${n}`))!))]).toEqual([n, true]);
+        expect(got!.byteLength).toBe(n);
+      }
+    }
+    expect(s.getTransient!(utf8('missing'))).toBeUndefined();
+  });
+
+  it('a typed store reads through it with a decoding serde, and gives the bytes serde a stable copy', async () => {
+    const backend = await openBackend();
+    await backend.commit(
+      [
+        { store: 's', key: utf8('a'), value: utf8(JSON.stringify({ n: 1 })) },
+        { store: 's', key: utf8('b'), value: utf8(JSON.stringify({ n: 2, text: 'x'.repeat(5000) })) },
+      ],
+      new Map(),
+    );
+    const s = backend.openStore('s');
+    let transientReads = 0;
+    const bytesStore = {
+      name: 's',
+      persistent: true,
+      get: (k: Uint8Array) => s.get(k),
+      getTransient: (k: Uint8Array) => (transientReads++, s.getTransient!(k)),
+    } as unknown as KeyValueBytesStore;
+    const json = new SerdeKeyValueStore(bytesStore, stringSerde(), jsonSerde<{ n: number }>());
+    expect(json.get('a')).toEqual({ n: 1 });
+    expect(json.get('b')?.n).toBe(2);
+    expect(json.get('a')).toEqual({ n: 1 });
+    expect(transientReads).toBe(3);
+    const raw = new SerdeKeyValueStore(bytesStore, stringSerde(), bytesSerde());
+    const a = raw.get('a')!;
+    raw.get('b');
+    expect(Buffer.from(a).toString()).toBe(JSON.stringify({ n: 1 }));
+    expect(transientReads).toBe(3);
   });
 });
