@@ -21,6 +21,16 @@ export interface TopicPartitionOffset extends TopicPartition {
   readonly offset: bigint;
 }
 
+/**
+ * A group's committed offset of one partition (Java's `OffsetAndMetadata`) with the metadata string the
+ * committer stored beside it, which Kafka keeps as is (up to the broker's `offset.metadata.max.bytes`,
+ * 4096 by default). Kafka Streams stores its partition time there, and so does Millrace. Without
+ * `metadata`, a commit stores none (null), replacing what was there.
+ */
+export interface OffsetAndMetadata extends TopicPartitionOffset {
+  readonly metadata?: string;
+}
+
 /** A record to produce. Without `partition`, keyed records go where Java's murmur2 partitioner puts them. */
 export interface ProducerRecord {
   readonly topic: string;
@@ -190,7 +200,7 @@ export interface TransactionalProducer extends KafkaProducer {
   addOffsetsGroupToTransaction(groupId: string): Promise<void>;
   /** Adds the group's next-offsets to the open transaction; they become committed when it commits. */
   sendOffsetsToTransaction(
-    offsets: readonly TopicPartitionOffset[],
+    offsets: readonly OffsetAndMetadata[],
     group: ConsumerGroupMetadata,
   ): Promise<void>;
   commitTransaction(): Promise<void>;
@@ -205,7 +215,15 @@ export interface TransactionalProducer extends KafkaProducer {
  */
 export interface RebalanceListener {
   onPartitionsRevoked?(partitions: readonly TopicPartition[]): void | Promise<void>;
-  onPartitionsAssigned?(partitions: readonly TopicPartition[]): void | Promise<void>;
+  /**
+   * `committed`: the group's committed offsets of `partitions` with their metadata, as the consumer read
+   * them to position the partitions (one OffsetFetch per assignment, require_stable under read_committed);
+   * partitions without a commit are left out.
+   */
+  onPartitionsAssigned?(
+    partitions: readonly TopicPartition[],
+    committed: readonly OffsetAndMetadata[],
+  ): void | Promise<void>;
   /** The member was dropped from the group (e.g. session timeout); the partitions may already be elsewhere. */
   onPartitionsLost?(partitions: readonly TopicPartition[]): void | Promise<void>;
 }
@@ -283,14 +301,15 @@ export interface KafkaConsumer extends Closeable {
   poll(maxWaitMs: number): Promise<ConsumedRecord[]>;
   /** The partitions currently assigned to this member. */
   assignment(): TopicPartition[];
-  /** Commits explicit next-offsets for the group (synchronously acknowledged). */
-  commit(offsets: readonly TopicPartitionOffset[]): Promise<void>;
+  /** Commits explicit next-offsets (and their metadata) for the group (synchronously acknowledged). */
+  commit(offsets: readonly OffsetAndMetadata[]): Promise<void>;
   /**
-   * The group's committed next-offsets of `partitions` (those without a commit are left out). Under
+   * The group's committed next-offsets of `partitions` with their metadata (those without a commit are
+   * left out; `metadata` is absent where none or an empty one was stored). Under
    * read_committed it waits while a transaction that commits offsets of them is being completed
    * (require_stable, KIP-447), so the answer is never older than the last committed transaction.
    */
-  committed(partitions: readonly TopicPartition[]): Promise<TopicPartitionOffset[]>;
+  committed(partitions: readonly TopicPartition[]): Promise<OffsetAndMetadata[]>;
   /** The next offset `poll` will return for an assigned partition (undefined until known). */
   position(tp: TopicPartition): bigint | undefined;
   /** Moves the position of an assigned partition. */

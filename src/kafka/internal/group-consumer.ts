@@ -7,25 +7,18 @@ import type {
   ConsumerOptions,
   KafkaClientOptions,
   KafkaConsumer,
+  OffsetAndMetadata,
   TopicPartition,
   TopicPartitionOffset,
 } from '../types.ts';
-import { overrideApiArgument } from './api-override.ts';
 import { toLibraryAssigner } from './assignor-bridge.ts';
 import { baseOptions, tpKey } from './base-options.ts';
-import { CloseGuard, hasKafkaError, toMillraceError, wrapKafka } from './errors.ts';
+import { CloseGuard, toMillraceError, wrapKafka } from './errors.ts';
 import { Fetcher } from './fetcher.ts';
+import { GroupOffsets } from './group-offsets.ts';
 import { Signal } from './signal.ts';
 
 const EMPTY = Buffer.alloc(0);
-
-/**
- * How long a new owner keeps asking for committed offsets while the previous owner's transaction is being
- * completed (UNSTABLE_OFFSET_COMMIT). A crashed owner's open transaction is aborted by the coordinator after
- * its transaction timeout (10 s by default), so this bound is well above it.
- */
-const STABLE_OFFSETS_TIMEOUT_MS = 120_000;
-const STABLE_OFFSETS_RETRY_MS = 200;
 
 /** A revocation waiting for the next poll(): the library's JoinGroup waits on `release`. */
 interface PendingRevoke {
@@ -45,6 +38,7 @@ export class GroupConsumer implements KafkaConsumer {
   readonly groupId: string;
   readonly #lib: Consumer;
   readonly #fetcher: Fetcher;
+  readonly #offsets: GroupOffsets;
   readonly #options: ConsumerOptions;
   readonly #reset: AutoOffsetReset;
   readonly #guard = new CloseGuard('Kafka consumer');
@@ -77,15 +71,8 @@ export class GroupConsumer implements KafkaConsumer {
       ...(options.assignor === undefined ? {} : { partitionAssigner: toLibraryAssigner(options.assignor) }),
       ...(options.groupInstanceId === undefined ? {} : { groupInstanceId: options.groupInstanceId }),
     });
-    // KIP-447: under read_committed, committed offsets are fetched with require_stable (as Java's consumer
-    // does), so a new owner never starts from an offset the previous owner's open transaction is replacing.
-    // OffsetFetch is called as api(connection, groups, requireStable, callback).
-    if (readCommitted && !overrideApiArgument(this.#lib, 'OffsetFetch', 2, () => true)) {
-      throw new MillraceError(
-        'MR_KAFKA_CONSUME',
-        'this version of the Kafka client library cannot fetch stable offsets (require_stable): use the version in package.json',
-      );
-    }
+    // Offsets with their metadata; under read_committed fetched with require_stable (KIP-447).
+    this.#offsets = new GroupOffsets(this.#lib, { readCommitted, closed: () => this.#guard.closed });
     this.#fetcher = new Fetcher(this.#lib, {
       readCommitted,
       maxBytes: options.maxBytes ?? 50 * 1024 * 1024,
@@ -168,40 +155,25 @@ export class GroupConsumer implements KafkaConsumer {
     return [...this.#assigned.values()];
   }
 
-  async commit(offsets: readonly TopicPartitionOffset[]): Promise<void> {
+  async commit(offsets: readonly OffsetAndMetadata[]): Promise<void> {
     this.#guard.check();
     if (offsets.length === 0) return;
     await wrapKafka(
       'MR_KAFKA_CONSUME',
       `commit offsets of group "${this.groupId}"`,
       'the member may have left the group: poll again to rejoin',
-      () =>
-        this.#lib.commit({
-          offsets: offsets.map((o) => ({
-            topic: o.topic,
-            partition: o.partition,
-            offset: o.offset,
-            leaderEpoch: -1,
-          })),
-        }),
+      () => this.#offsets.commit(offsets),
     );
   }
 
-  async committed(partitions: readonly TopicPartition[]): Promise<TopicPartitionOffset[]> {
+  async committed(partitions: readonly TopicPartition[]): Promise<OffsetAndMetadata[]> {
     this.#guard.check();
-    if (partitions.length === 0) return [];
-    const committed = await wrapKafka(
+    return wrapKafka(
       'MR_KAFKA_CONSUME',
       `read committed offsets of group "${this.groupId}"`,
       'check the broker',
-      () => this.#listStableOffsets(topicsOf(partitions)),
+      () => this.#offsets.fetch(partitions),
     );
-    const out: TopicPartitionOffset[] = [];
-    for (const tp of partitions) {
-      const offset = committed.get(tp.topic)?.[tp.partition];
-      if (offset !== undefined && offset >= 0n) out.push({ ...tp, offset });
-    }
-    return out;
   }
 
   position(tp: TopicPartition): bigint | undefined {
@@ -314,28 +286,38 @@ export class GroupConsumer implements KafkaConsumer {
     if (assigned === null) return;
     this.#pendingAssign = null;
     for (const tp of assigned) this.#assigned.set(tpKey(tp.topic, tp.partition), tp);
-    this.#inCallback = true;
-    try {
-      await listener?.onPartitionsAssigned?.(assigned);
-    } finally {
-      this.#inCallback = false;
-    }
-    await this.#initPositions(assigned.filter((tp) => !this.#positions.has(tpKey(tp.topic, tp.partition))));
-  }
-
-  /** Committed offsets, or the reset policy where the group has none. */
-  async #initPositions(partitions: readonly TopicPartition[]): Promise<void> {
-    if (partitions.length === 0) return;
+    // One OffsetFetch per assignment, before the callback: it positions the partitions and hands the
+    // listener the offsets' metadata (where Kafka Streams keeps its partition time).
     const committed = await wrapKafka(
       'MR_KAFKA_CONSUME',
       `read committed offsets of group "${this.groupId}"`,
       'check the broker; if it says UNSTABLE_OFFSET_COMMIT, a transaction of the previous owner stays open: check its transaction timeout',
-      () => this.#listStableOffsets(topicsOf(partitions)),
+      () => this.#offsets.fetch(assigned),
     );
+    this.#inCallback = true;
+    try {
+      await listener?.onPartitionsAssigned?.(assigned, committed);
+    } finally {
+      this.#inCallback = false;
+    }
+    await this.#initPositions(
+      assigned.filter((tp) => !this.#positions.has(tpKey(tp.topic, tp.partition))),
+      committed,
+    );
+  }
+
+  /** Committed offsets, or the reset policy where the group has none. */
+  async #initPositions(
+    partitions: readonly TopicPartition[],
+    committed: readonly TopicPartitionOffset[],
+  ): Promise<void> {
+    if (partitions.length === 0) return;
+    const offsets = new Map(committed.map((o) => [tpKey(o.topic, o.partition), o.offset]));
     const missing: TopicPartition[] = [];
     for (const tp of partitions) {
-      const offset = committed.get(tp.topic)?.[tp.partition];
-      if (offset !== undefined && offset >= 0n) this.#positions.set(tpKey(tp.topic, tp.partition), offset);
+      const key = tpKey(tp.topic, tp.partition);
+      const offset = offsets.get(key);
+      if (offset !== undefined) this.#positions.set(key, offset);
       else missing.push(tp);
     }
     if (missing.length === 0) return;
@@ -347,22 +329,6 @@ export class GroupConsumer implements KafkaConsumer {
     }
     for (const o of await this.#fetcher.listOffsets(missing, this.#reset))
       this.#positions.set(tpKey(o.topic, o.partition), o.offset);
-  }
-
-  /** Committed offsets; retried while a transaction that commits offsets of these partitions is pending. */
-  async #listStableOffsets(
-    topics: { topic: string; partitions: number[] }[],
-  ): Promise<Map<string, bigint[]>> {
-    const deadline = Date.now() + STABLE_OFFSETS_TIMEOUT_MS;
-    for (;;) {
-      try {
-        return await this.#lib.listCommittedOffsets({ topics });
-      } catch (error) {
-        if (!hasKafkaError(error, 'UNSTABLE_OFFSET_COMMIT') || Date.now() > deadline || this.#guard.closed)
-          throw error;
-        await new Promise((r) => setTimeout(r, STABLE_OFFSETS_RETRY_MS));
-      }
-    }
   }
 
   #fetchable(): TopicPartitionOffset[] {
@@ -385,14 +351,6 @@ export class GroupConsumer implements KafkaConsumer {
       error,
     );
   }
-}
-
-/** Partitions grouped by topic, as the library's offset APIs take them. */
-function topicsOf(partitions: readonly TopicPartition[]): { topic: string; partitions: number[] }[] {
-  const byTopic = new Map<string, number[]>();
-  for (const { topic, partition } of partitions)
-    byTopic.set(topic, [...(byTopic.get(topic) ?? []), partition]);
-  return [...byTopic].map(([topic, ps]) => ({ topic, partitions: ps }));
 }
 
 function splitKey(key: string): [string, number] {

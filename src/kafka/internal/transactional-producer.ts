@@ -9,9 +9,9 @@ import { MillraceError } from '../../errors/index.ts';
 import type {
   ConsumerGroupMetadata,
   KafkaClientOptions,
+  OffsetAndMetadata,
   ProducerRecord,
   RecordMetadata,
-  TopicPartitionOffset,
   TransactionalProducer,
   TransactionalProducerOptions,
 } from '../types.ts';
@@ -39,7 +39,8 @@ export const DEFAULT_TRANSACTION_TIMEOUT_MS = 10_000;
  *
  * The library hard-codes fields we set through {@link overrideApiArguments}: TxnOffsetCommit's group_instance_id
  * (it sends null; we send the static member's id, so the coordinator fences a zombie of that instance with
- * FENCED_INSTANCE_ID) and topics (above), and InitProducerId's transaction_timeout_ms (it sends its request
+ * FENCED_INSTANCE_ID) and topics (above, with each offset's metadata, where the runtime keeps its stream
+ * time), and InitProducerId's transaction_timeout_ms (it sends its request
  * timeout, 5 s by default, which aborts any transaction open longer than that).
  */
 export class TransactionalProducerImpl implements TransactionalProducer {
@@ -138,7 +139,7 @@ export class TransactionalProducerImpl implements TransactionalProducer {
   }
 
   async sendOffsetsToTransaction(
-    offsets: readonly TopicPartitionOffset[],
+    offsets: readonly OffsetAndMetadata[],
     group: ConsumerGroupMetadata,
   ): Promise<void> {
     const transaction = this.#open('sendOffsetsToTransaction');
@@ -260,16 +261,29 @@ export class TransactionalProducerImpl implements TransactionalProducer {
 /** A topic of a TxnOffsetCommit request, as the library's request writer takes it. */
 interface TxnOffsetTopic {
   name: string;
-  partitions: { partitionIndex: number; committedOffset: bigint; committedLeaderEpoch: number }[];
+  partitions: {
+    partitionIndex: number;
+    committedOffset: bigint;
+    committedLeaderEpoch: number;
+    committedMetadata: string | null;
+  }[];
 }
 
-/** The offsets by topic; no leader epoch (-1: the coordinator then does not check one). */
-export function txnOffsetTopics(offsets: readonly TopicPartitionOffset[]): TxnOffsetTopic[] {
+/**
+ * The offsets by topic, each with its metadata (none: null, which clears what was stored); no leader epoch
+ * (-1: the coordinator then does not check one).
+ */
+export function txnOffsetTopics(offsets: readonly OffsetAndMetadata[]): TxnOffsetTopic[] {
   const byTopic = new Map<string, TxnOffsetTopic>();
   for (const o of offsets) {
     let t = byTopic.get(o.topic);
     if (t === undefined) byTopic.set(o.topic, (t = { name: o.topic, partitions: [] }));
-    t.partitions.push({ partitionIndex: o.partition, committedOffset: o.offset, committedLeaderEpoch: -1 });
+    t.partitions.push({
+      partitionIndex: o.partition,
+      committedOffset: o.offset,
+      committedLeaderEpoch: -1,
+      committedMetadata: o.metadata ?? null,
+    });
   }
   return [...byTopic.values()];
 }
