@@ -36,7 +36,7 @@ export interface TaskOptions {
   /**
    * The stream time to resume from (default -1: none yet). Kafka Streams commits each partition's time
    * in the offset commit metadata and resumes from it, so windows closed before a restart stay closed;
-   * a runtime that does the same passes the committed value here.
+   * the Kafka runtime does the same and passes the committed value here (runtime/internal/stream-time-metadata.ts).
    */
   readonly initialStreamTimeMs?: number;
 }

@@ -7,12 +7,14 @@ import {
 } from '../../../state/index.ts';
 import type { ThreadCache } from '../../../state/internal/thread-cache.ts';
 import type { StateStore } from '../../../state/types.ts';
+import type { OffsetAndMetadata } from '../../kafka/index.ts';
 import { createTask, type SourceRecord, type Task } from '../../processor/index.ts';
 import type { StoreSpec, SubtopologySpec } from '../../processor/subtopology-spec.ts';
 import { TaskLifecycle, type TaskLifecycleState } from '../task-lifecycle.ts';
 import { toProducerRecord, type OutputCollector } from './output-collector.ts';
 import { PartitionGroup } from './partition-group.ts';
 import { buildStore } from './store-factory.ts';
+import { encodeStreamTime } from './stream-time-metadata.ts';
 
 /** What a stream task needs from its thread. */
 export interface StreamTaskOptions {
@@ -26,6 +28,8 @@ export interface StreamTaskOptions {
   onDroppedRecord?: () => void;
   /** The record cache of the task's stream thread, shared by its tasks (`statestore.cache.max.bytes`). */
   threadCache: ThreadCache;
+  /** The stream time committed with the task's input offsets (see stream-time-metadata.ts), if any. */
+  initialStreamTimeMs?: number | undefined;
 }
 
 /** A logged store's changelog partition. */
@@ -93,6 +97,9 @@ export class StreamTask {
       partition: options.partition,
       taskId: this.id,
       ...(options.onDroppedRecord ? { onDroppedRecord: options.onDroppedRecord } : {}),
+      ...(options.initialStreamTimeMs === undefined
+        ? {}
+        : { initialStreamTimeMs: options.initialStreamTimeMs }),
       collector: {
         send: (topic, key, value, timestamp, headers, partition) =>
           this.#output.add(
@@ -139,6 +146,18 @@ export class StreamTask {
   process(record: SourceRecord): void | Promise<void> {
     this.consumed.set(record.topic, BigInt(record.offset) + 1n);
     return this.#executor.process(record);
+  }
+
+  /** The input offsets to commit, each with the task's stream time as its metadata (Kafka Streams' format). */
+  offsetsToCommit(): OffsetAndMetadata[] {
+    if (this.consumed.size === 0) return [];
+    const metadata = encodeStreamTime(this.#executor.streamTimeMs());
+    return [...this.consumed].map(([topic, offset]) => ({
+      topic,
+      partition: this.partition,
+      offset,
+      metadata,
+    }));
   }
 
   /**

@@ -10,7 +10,6 @@ import type {
   ProducerRecord,
   RecordMetadata,
   TopicPartition,
-  TopicPartitionOffset,
   TransactionalProducer,
 } from '../../kafka/index.ts';
 import type { SourceRecord } from '../../processor/index.ts';
@@ -85,7 +84,7 @@ export class StreamThread {
       streamsConsumerOptions(c, options.compiled, options.processId, {
         listener: {
           onPartitionsRevoked: (tps) => this.#onRevoked(tps),
-          onPartitionsAssigned: (tps) => this.#onAssigned(tps),
+          onPartitionsAssigned: (tps, committed) => this.#tasks.assign(tps, committed),
           onPartitionsLost: (tps) => this.#onLost(tps),
         },
         userData: () => this.#tasks.memberInfo(),
@@ -255,9 +254,7 @@ export class StreamThread {
   async commit(): Promise<void> {
     const started = Date.now();
     const tasks = [...this.tasks.values()].filter((t) => t.lifecycle.state === 'RUNNING');
-    const offsets: TopicPartitionOffset[] = [];
-    for (const t of tasks)
-      for (const [topic, offset] of t.consumed) offsets.push({ topic, partition: t.partition, offset });
+    const offsets = tasks.flatMap((t) => t.offsetsToCommit());
     if (offsets.length === 0 && this.#output.pendingCount === 0 && !this.#uncommitted) {
       this.#lastCommit = Date.now();
       return;
@@ -320,10 +317,6 @@ export class StreamThread {
     await this.#tasks.suspend(tps);
   }
 
-  #onAssigned(tps: readonly TopicPartition[]): Promise<void> {
-    return this.#tasks.assign(tps);
-  }
-
   #newProducer(): KafkaProducer | TransactionalProducer {
     const c = this.#o.config;
     return this.#eos
@@ -369,12 +362,12 @@ export class StreamThread {
     this.#lastCommit = Date.now();
     if (this.#inRebalance || running.length === 0) return;
     this.#o.onRunningChange(false);
-    await rewindToCommitted(
+    const committed = await rewindToCommitted(
       this.#o.kafka,
       this.#consumer,
       running.flatMap((t) => this.#tasks.partitionsOf(t)),
     );
-    for (const t of running) this.#tasks.restore(await this.#tasks.createTask(t.id));
+    for (const t of running) this.#tasks.restore(await this.#tasks.createTask(t.id, committed));
   }
 
   async #onLost(tps: readonly TopicPartition[]): Promise<void> {

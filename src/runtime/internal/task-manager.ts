@@ -1,7 +1,13 @@
 import { ThreadCache } from '../../../state/internal/thread-cache.ts';
 import type { StoreBackend } from '../../../state/index.ts';
 import type { StreamsConfig } from '../../config/index.ts';
-import type { KafkaClient, KafkaConsumer, PartitionReader, TopicPartition } from '../../kafka/index.ts';
+import type {
+  KafkaClient,
+  KafkaConsumer,
+  OffsetAndMetadata,
+  PartitionReader,
+  TopicPartition,
+} from '../../kafka/index.ts';
 import type { CompiledTopology } from '../../topology/topology.ts';
 import type { StreamsMetrics } from '../streams-metrics.ts';
 import { measureLocalLags } from './local-lags.ts';
@@ -10,6 +16,7 @@ import type { OutputCollector } from './output-collector.ts';
 import { StandbyPlanner } from './standby-planner.ts';
 import { StandbyUpdater } from './standby-updater.ts';
 import { StreamTask } from './stream-task.ts';
+import { committedStreamTime } from './stream-time-metadata.ts';
 import { restoreTasks, type StoreRestoreProgress } from './task-restorer.ts';
 
 /** What the task manager needs from its stream thread. */
@@ -113,10 +120,11 @@ export class TaskManager {
 
   /**
    * onPartitionsAssigned: closes the suspended tasks that went elsewhere, resumes the ones that came back,
-   * creates the new ones (a standby of the task first gives its task dir up) and queues their restores.
-   * Then plans the standbys in the background (describeGroup, never inside the callback).
+   * creates the new ones (a standby of the task first gives its task dir up; each resumes the stream time
+   * committed with its offsets, `committed`) and queues their restores. Then plans the standbys in the
+   * background (describeGroup, never inside the callback).
    */
-  async assign(tps: readonly TopicPartition[]): Promise<void> {
+  async assign(tps: readonly TopicPartition[], committed: readonly OffsetAndMetadata[]): Promise<void> {
     const ids = this.taskIdsOf(tps);
     for (const [id, task] of this.#suspended) {
       if (!ids.has(id)) {
@@ -134,7 +142,7 @@ export class TaskManager {
       if (this.tasks.has(id)) continue;
       const task = this.#suspended.get(id);
       this.#suspended.delete(id);
-      this.restore(task ?? (await this.createTask(id)));
+      this.restore(task ?? (await this.createTask(id, committed)));
     }
     if (this.#restoreQueue.length === 0) this.#o.onRunningChange(true);
     this.#planner?.plan();
@@ -151,12 +159,18 @@ export class TaskManager {
     }
   }
 
-  async createTask(id: string): Promise<StreamTask> {
+  /** A new task; `committed` (the group's offsets, with metadata) gives the stream time it resumes. */
+  async createTask(id: string, committed: readonly OffsetAndMetadata[]): Promise<StreamTask> {
     const [sub, partition] = id.split('_').map(Number) as [number, number];
+    const subtopology = this.#o.compiled.subtopologies.find((s) => s.id === sub)!;
     return new StreamTask({
       applicationId: this.#o.config['application.id'],
-      subtopology: this.#o.compiled.subtopologies.find((s) => s.id === sub)!,
+      subtopology,
       partition,
+      initialStreamTimeMs: committedStreamTime(
+        committed,
+        subtopology.sourceTopics.map((topic) => ({ topic, partition })),
+      ),
       backend: await this.#o.openBackend(id),
       output: this.#o.output,
       onStateChange: (taskId, _from, to) => this.#o.metrics.taskStates.set(taskId, to),

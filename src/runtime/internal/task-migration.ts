@@ -1,5 +1,5 @@
 import { MillraceError, isMillraceError } from '../../errors/index.ts';
-import type { KafkaClient, KafkaConsumer, TopicPartition } from '../../kafka/index.ts';
+import type { KafkaClient, KafkaConsumer, OffsetAndMetadata, TopicPartition } from '../../kafka/index.ts';
 import type { StreamTask } from './stream-task.ts';
 
 /** Task migrations in a row (no successful commit between) before the thread gives up: fencing ping-pong. */
@@ -37,7 +37,8 @@ export function taskMigrationReason(err: unknown): string | undefined {
 }
 
 /**
- * Moves the consumer back to the group's committed offsets (the earliest offset where there is none). The
+ * Moves the consumer back to the group's committed offsets (the earliest offset where there is none), and
+ * returns them (with their metadata: the stream time the tasks resume). The
  * offsets come from the consumer (require_stable under read_committed): right after a transaction commits,
  * its offset markers may not be applied yet, and an admin OffsetFetch would return the offsets before it,
  * so the tasks, restored with that transaction's state, would process its input a second time.
@@ -46,7 +47,7 @@ export async function rewindToCommitted(
   kafka: KafkaClient,
   consumer: KafkaConsumer,
   tps: readonly TopicPartition[],
-): Promise<void> {
+): Promise<OffsetAndMetadata[]> {
   const admin = kafka.admin();
   try {
     const committed = await consumer.committed(tps);
@@ -58,6 +59,7 @@ export async function rewindToCommitted(
       offset ??= (await admin.listOffsets(tp.topic, 'earliest', { partitions: [tp.partition] }))[0]?.offset;
       if (offset !== undefined) consumer.seek(tp, offset);
     }
+    return committed;
   } finally {
     await admin.close().catch(() => undefined);
   }
