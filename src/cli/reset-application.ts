@@ -60,7 +60,8 @@ export function parseDateTime(text: string): number {
 /**
  * Resets an application so that it reprocesses its input (Kafka Streams' `kafka-streams-application-reset`):
  * refuses while its consumer group has members; sets the group's committed offsets of the input topics to
- * the target; deletes its internal topics (`<application.id>-…-changelog` and `-repartition`), so the
+ * the target, without metadata, which clears the stream time committed there (the application starts over
+ * from no stream time, as after Kafka Streams' reset); deletes its internal topics (`<application.id>-…-changelog` and `-repartition`), so the
  * stores are rebuilt from the input; and deletes its local state folder. With `dryRun`, only reports.
  */
 export async function resetApplication(o: ResetOptions): Promise<ResetPlan> {
