@@ -21,7 +21,10 @@ import {
 const SIZE_MS = 10_000;
 const GRACE_MS = 1_000;
 const STORE = 'counts';
-const T0 = 1_700_000_000_000; // a multiple of SIZE_MS: window starts are T0 + n * SIZE_MS
+// A multiple of SIZE_MS (window starts are T0 + n * SIZE_MS), an hour back: the window changelog is
+// compact,delete with the store's retention + 1 day by record time, so older times could be deleted by the
+// broker's retention check before the second instance restores them.
+const T0 = Math.floor((Date.now() - 3_600_000) / SIZE_MS) * SIZE_MS;
 const str = stringSerde();
 
 /** Tumbling 10 s windows with 1 s of grace, counted per key; kept a day, so closed windows stay readable. */
