@@ -61,8 +61,9 @@ export function parseDateTime(text: string): number {
  * Resets an application so that it reprocesses its input (Kafka Streams' `kafka-streams-application-reset`):
  * refuses while its consumer group has members; sets the group's committed offsets of the input topics to
  * the target, without metadata, which clears the stream time committed there (the application starts over
- * from no stream time, as after Kafka Streams' reset); deletes its internal topics (`<application.id>-…-changelog` and `-repartition`), so the
- * stores are rebuilt from the input; and deletes its local state folder. With `dryRun`, only reports.
+ * from no stream time, as after Kafka Streams' reset); deletes its internal topics
+ * (`<application.id>-…-changelog` and `-repartition`), so the stores are rebuilt from the input; and deletes
+ * its local state folder. With `dryRun`, only reports.
  */
 export async function resetApplication(o: ResetOptions): Promise<ResetPlan> {
   const { admin, applicationId: app, log } = o;

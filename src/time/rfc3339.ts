@@ -104,10 +104,10 @@ export function tryParseRfc3339(text: unknown, options: Rfc3339Options = {}): Rf
 
   // Offset ("Z" without slicing: the common case).
   let offsetMinutes: number;
-  const last = text.length - 1;
-  const rest = i === last && (text[i] === 'Z' || text[i] === 'z') ? 'Z' : text.slice(i);
-  const offset = rest === 'Z' ? null : /^([+-])(\d\d):(\d\d)$/.exec(rest);
-  if (rest === 'Z' || rest === 'z') {
+  const zulu = i === text.length - 1 && (text[i] === 'Z' || text[i] === 'z');
+  const rest = zulu ? '' : text.slice(i);
+  const offset = zulu ? null : /^([+-])(\d\d):(\d\d)$/.exec(rest);
+  if (zulu) {
     offsetMinutes = 0;
   } else if (offset) {
     const parsed = offsetOf(offset[1] as string, offset[2] as string, offset[3] as string);

@@ -1,4 +1,5 @@
 import type { IsolationLevel, KafkaClientOptions } from '../types.ts';
+import { hasKafkaError } from './errors.ts';
 
 /** The library's number of retries when none is configured (its `retries` default). */
 export const LIBRARY_RETRIES = 3;
@@ -61,15 +62,7 @@ export function tpKey(topic: string, partition: number): string {
  * CONCURRENT_TRANSACTIONS, else the library's default.
  */
 export function retryDelayMs(attempt: number, error: unknown): number {
-  if (!hasErrorId(error, 'CONCURRENT_TRANSACTIONS', 0)) return LIBRARY_RETRY_DELAY_MS;
+  if (!hasKafkaError(error, 'CONCURRENT_TRANSACTIONS')) return LIBRARY_RETRY_DELAY_MS;
   const delays = CONCURRENT_TRANSACTIONS_DELAYS_MS;
   return delays[Math.min(Math.max(attempt, 1), delays.length) - 1]!;
-}
-
-/** Whether the error, or any error it wraps (the library's MultipleErrors), is the Kafka error `id`. */
-function hasErrorId(error: unknown, id: string, depth: number): boolean {
-  if (typeof error !== 'object' || error === null || depth > 4) return false;
-  const e = error as { apiId?: unknown; errors?: unknown };
-  if (e.apiId === id) return true;
-  return Array.isArray(e.errors) && e.errors.some((inner) => hasErrorId(inner, id, depth + 1));
 }

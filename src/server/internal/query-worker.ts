@@ -2,7 +2,8 @@
  * Entry of a query worker thread (see query-threads.ts): accepts the HTTP connections of the query server,
  * answers key lookups itself (QueryFastPath) and relays every other request to the main thread's Fastify
  * instance. Without TLS and authentication, connections start in raw-lookup-server.ts, which answers
- * pipelined lookups in one write per read and hands a connection to node:http at its first other request. Messages: main → worker `routing` (snapshot), `response` (a relayed answer), `close`;
+ * pipelined lookups in one write per read and hands a connection to node:http at its first other request.
+ * Messages: main → worker `routing` (snapshot), `response` (a relayed answer), `close`;
  * worker → main `listening`, `request` (relay), `observed` (HTTP metrics of its own answers), `closed`.
  */
 import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
